@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dialect is every difference between SQLite and PostgreSQL that Amparo
+// depends on. Nothing outside this file switches on the engine.
+type dialect interface {
+	name() string
+	open(url string) (w, r *sql.DB, path string, err error)
+	rebind(query string) string
+	ddl(migration string) string
+	mapError(err error) error
+	checkSettings(ctx context.Context, db *DB) error
+}
+
+func dialectFor(url string) (dialect, error) {
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		return postgres{}, nil
+	case url == "":
+		return nil, errors.New("store: empty database URL")
+	case strings.Contains(url, "://"):
+		return nil, fmt.Errorf("store: unsupported database URL scheme in %q (use a file path, sqlite:PATH or postgres://…)", schemeOf(url))
+	default:
+		return sqliteDialect{}, nil
+	}
+}
+
+func schemeOf(url string) string {
+	if i := strings.Index(url, "://"); i >= 0 {
+		return url[:i]
+	}
+	return url
+}
+
+// SQLite settings, asserted after opening (SECURITY-BAR 19): a recorded case
+// must survive a power cut, so synchronous is FULL, not NORMAL.
+const sqliteBusyTimeoutMS = 10000
+
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string { return "sqlite" }
+
+func (sqliteDialect) open(url string) (*sql.DB, *sql.DB, string, error) {
+	path := strings.TrimPrefix(url, "sqlite:")
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("store: database path: %w", err)
+	}
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"+
+		"&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)", sqliteBusyTimeoutMS)
+	w, err := sql.Open("sqlite", "file:"+abs+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", "file:"+abs+"?"+pragmas+"&_pragma=query_only(ON)")
+	if err != nil {
+		_ = w.Close()
+		return nil, nil, "", fmt.Errorf("store: open sqlite: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return w, r, abs, nil
+}
+
+// rebind leaves '?' placeholders as they are: SQLite understands them.
+func (sqliteDialect) rebind(q string) string { return q }
+
+// ddl leaves migrations as written; they use SQLite's spelling of types.
+func (sqliteDialect) ddl(m string) string { return m }
+
+func (sqliteDialect) mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %v", ErrConflict, err)
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return fmt.Errorf("%w: %v", ErrBusy, err)
+		}
+	}
+	return err
+}
+
+// checkSettings reads the pragmas back on both pools and refuses to run when
+// any differs from what durability and erasure depend on.
+func (sqliteDialect) checkSettings(ctx context.Context, db *DB) error {
+	want := []struct {
+		pragma string
+		ok     func(string) bool
+		expect string
+	}{
+		{"journal_mode", func(v string) bool { return strings.EqualFold(v, "wal") }, "wal"},
+		{"synchronous", func(v string) bool { return v == "2" }, "2 (FULL)"},
+		{"foreign_keys", func(v string) bool { return v == "1" }, "1"},
+		{"secure_delete", func(v string) bool { return v == "1" }, "1"},
+		{"busy_timeout", func(v string) bool {
+			var n int
+			_, err := fmt.Sscan(v, &n)
+			return err == nil && n >= 5000
+		}, ">= 5000"},
+	}
+	for _, pool := range []*sql.DB{db.w, db.r} {
+		for _, p := range want {
+			var v string
+			if err := pool.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(&v); err != nil {
+				return fmt.Errorf("store: reading PRAGMA %s: %w", p.pragma, err)
+			}
+			if !p.ok(v) {
+				return fmt.Errorf("store: refusing to run: PRAGMA %s is %q, want %s", p.pragma, v, p.expect)
+			}
+		}
+	}
+	if n := db.w.Stats().MaxOpenConnections; n != 1 {
+		return fmt.Errorf("store: refusing to run: %d writer connections, want 1", n)
+	}
+	return nil
+}
+
+type postgres struct{}
+
+func (postgres) name() string { return "postgres" }
+
+func (postgres) open(url string) (*sql.DB, *sql.DB, string, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(20)
+	return db, db, "", nil
+}
+
+// rebind turns '?' placeholders into $1, $2, … outside quoted text.
+func (postgres) rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	inQuote := false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+			b.WriteByte(c)
+		case c == '?' && !inQuote:
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// ddl turns SQLite's spelling of types into PostgreSQL's.
+func (postgres) ddl(m string) string {
+	return strings.NewReplacer(" BLOB", " BYTEA").Replace(m)
+}
+
+func (postgres) mapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			return fmt.Errorf("%w: %s", ErrConflict, pe.ConstraintName)
+		case "40001", "40P01", "55P03":
+			return fmt.Errorf("%w: %s", ErrBusy, pe.Code)
+		}
+	}
+	return err
+}
+
+func (postgres) checkSettings(ctx context.Context, db *DB) error {
+	return db.w.PingContext(ctx)
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package store opens Amparo's database (SQLite by default, PostgreSQL for
+// large deployments), applies the embedded migrations and offers the small
+// query surface every domain package uses. All SQL is written once with '?'
+// placeholders; dialect.go holds every difference between the two engines.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Errors every domain package can test for, whatever the engine.
+var (
+	ErrNotFound = errors.New("store: not found")
+	ErrConflict = errors.New("store: unique constraint violated")
+	ErrBusy     = errors.New("store: database busy")
+)
+
+// DB is an open database. On SQLite writes go through a pool of exactly one
+// connection (SQLite allows one writer at a time, and queueing in Go is
+// cheaper than retrying on SQLITE_BUSY) and reads through a separate pool;
+// on PostgreSQL both are the same pool.
+type DB struct {
+	dialect dialect
+	w       *sql.DB
+	r       *sql.DB
+	// SQLitePath is the database file on SQLite, empty on PostgreSQL.
+	SQLitePath string
+}
+
+// Queryer is what both *DB and *Tx offer, so domain functions can run inside
+// or outside a transaction.
+type Queryer interface {
+	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
+	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Open connects to url: "" or "sqlite:" followed by a path (or a bare path)
+// means SQLite, "postgres://" or "postgresql://" means PostgreSQL. It does
+// not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	d, err := dialectFor(url)
+	if err != nil {
+		return nil, err
+	}
+	w, r, path, err := d.open(url)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: d, w: w, r: r, SQLitePath: path}
+	if err := d.checkSettings(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (db *DB) Engine() string { return db.dialect.name() }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Exec runs a statement on the writer.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := db.w.ExecContext(ctx, db.dialect.rebind(query), args...)
+	return res, db.dialect.mapError(err)
+}
+
+// Query runs a query on the reader pool.
+func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := db.r.QueryContext(ctx, db.dialect.rebind(query), args...)
+	return rows, db.dialect.mapError(err)
+}
+
+// QueryRow runs a single-row query on the reader pool. Use Scan from this
+// package to get ErrNotFound instead of sql.ErrNoRows.
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.r.QueryRowContext(ctx, db.dialect.rebind(query), args...)
+}
+
+// Tx is a transaction on the writer.
+type Tx struct {
+	tx      *sql.Tx
+	dialect dialect
+}
+
+// Exec runs a statement inside the transaction.
+func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(ctx, t.dialect.rebind(query), args...)
+	return res, t.dialect.mapError(err)
+}
+
+// Query runs a query inside the transaction.
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := t.tx.QueryContext(ctx, t.dialect.rebind(query), args...)
+	return rows, t.dialect.mapError(err)
+}
+
+// QueryRow runs a single-row query inside the transaction.
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(ctx, t.dialect.rebind(query), args...)
+}
+
+// InTx runs fn in a transaction on the writer and commits if fn returns nil.
+// On SQLite the transaction begins IMMEDIATE, so it holds the write lock from
+// its first statement and never fails half-way on a lock upgrade.
+func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", db.dialect.mapError(err))
+	}
+	if err := fn(&Tx{tx: sqlTx, dialect: db.dialect}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", db.dialect.mapError(err))
+	}
+	return nil
+}
+
+// Scan scans a single row, turning sql.ErrNoRows into ErrNotFound and
+// engine errors into this package's errors.
+func (db *DB) Scan(row *sql.Row, dest ...any) error {
+	err := row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return db.dialect.mapError(err)
+}
+
+// ScanRow is Scan for rows from a transaction or any Queryer.
+func ScanRow(row *sql.Row, dest ...any) error {
+	err := row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// Placeholders returns "?, ?, ?" with n marks, for IN lists.
+func Placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// Raw returns the writer pool for the few jobs that need the engine itself
+// (backups, checkpoints, tests that tamper with rows on purpose).
+func (db *DB) Raw() *sql.DB { return db.w }
