@@ -156,6 +156,11 @@ func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// Checkpoint makes deleted bytes leave the write-ahead log on SQLite (see
+// dialect.go); callers run it after an erasing transaction commits. It
+// wraps ErrBusy when a reader kept it from finishing.
+func (db *DB) Checkpoint(ctx context.Context) error { return db.dialect.checkpoint(ctx, db) }
+
 // Raw returns the writer pool for the few jobs that need the engine itself
 // (backups, checkpoints, tests that tamper with rows on purpose).
 func (db *DB) Raw() *sql.DB { return db.w }

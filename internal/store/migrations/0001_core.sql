@@ -87,7 +87,7 @@ CREATE TABLE api_tokens (
     id            TEXT PRIMARY KEY,
     token_hash    TEXT NOT NULL,
     user_id       TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    org_id        TEXT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    org_id        TEXT REFERENCES organisations (id) ON DELETE CASCADE,
     name          TEXT NOT NULL,
     scopes        TEXT NOT NULL,
     created_at    BIGINT NOT NULL,

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package api is Amparo's JSON API under /api/v1: thin handlers that decode
+// a request, call a domain package with the acting principal, and encode the
+// answer. Errors are RFC 9457 problem documents with a translatable code and
+// the fields at fault. routes.go lists every endpoint with its permission;
+// openapi.json describes them, and a test checks every response of the
+// suite against it.
+package api
+
+import (
+	_ "embed"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/httpx"
+)
+
+// API holds the collaborators of the handlers.
+type API struct {
+	acc    *accounts.Service
+	audit  *audit.Log
+	logger *slog.Logger
+}
+
+// New returns the API.
+func New(acc *accounts.Service, log *audit.Log, logger *slog.Logger) *API {
+	return &API{acc: acc, audit: log, logger: logger}
+}
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+// OpenAPIDocument returns the OpenAPI 3.1 description of the API.
+func OpenAPIDocument() []byte { return openAPIDocument }
+
+func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openAPIDocument)
+}
+
+// fail answers with the problem document matching err. Unexpected errors
+// are logged with the request id and answered without their text, which may
+// hold details of the data.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *accounts.ValidationError
+	var te *accounts.ThrottledError
+	switch {
+	case errors.As(err, &ve):
+		fes := make([]httpx.FieldError, len(ve.Errors))
+		for i, fe := range ve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.Is(err, accounts.ErrNotFound):
+		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
+	case errors.Is(err, accounts.ErrForbidden):
+		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
+	case errors.Is(err, accounts.ErrUnauthorized):
+		httpx.WriteProblem(w, r, http.StatusUnauthorized, "unauthorized", "Sign in or give a valid token.")
+	case errors.As(err, &te):
+		w.Header().Set("Retry-After", strconv.Itoa(int(te.RetryAfter/time.Second)+1))
+		httpx.WriteProblem(w, r, http.StatusTooManyRequests, "rate_limited", "Too many attempts; wait and try again.")
+	default:
+		a.logger.ErrorContext(r.Context(), "api request failed", "request_id", httpx.RequestIDFrom(r.Context()), "err", err)
+		httpx.WriteProblem(w, r, http.StatusInternalServerError, "internal", "Something went wrong on our side.")
+	}
+}
+
+// list is the envelope of every collection response.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func page(r *http.Request) (accounts.Page, error) {
+	p := accounts.Page{Cursor: r.URL.Query().Get("cursor")}
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 500 {
+			return p, &accounts.ValidationError{Errors: []accounts.FieldError{{Field: "limit", Code: "out_of_range"}}}
+		}
+		p.Limit = n
+	}
+	if len(p.Cursor) > 64 {
+		return p, &accounts.ValidationError{Errors: []accounts.FieldError{{Field: "cursor", Code: "invalid"}}}
+	}
+	return p, nil
+}
+
+func timePtr(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }

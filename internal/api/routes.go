@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package api
+
+import (
+	"github.com/amparo-project/amparo/internal/authn"
+)
+
+// Routes lists every API endpoint with the permission that guards it.
+// Record-level scope (own, team, organisation, all) is then decided by the
+// domain for each record.
+func (a *API) Routes() []authn.Route {
+	perm, public := authn.PermRoute, authn.PublicRoute
+	return []authn.Route{
+		public("GET /api/v1/openapi.json", a.openAPI),
+		perm("GET /api/v1/me", "user.read", a.me),
+		perm("GET /api/v1/organisations", "organisation.read", a.listOrganisations),
+		perm("POST /api/v1/organisations", "organisation.create", a.createOrganisation),
+		perm("GET /api/v1/organisations/{id}", "organisation.read", a.getOrganisation),
+		perm("PATCH /api/v1/organisations/{id}", "organisation.update", a.updateOrganisation),
+		perm("GET /api/v1/organisations/{id}/memberships", "membership.read", a.listMemberships),
+		perm("POST /api/v1/organisations/{id}/memberships", "membership.write", a.createMembership),
+		perm("GET /api/v1/organisations/{id}/teams", "organisation.read", a.listTeams),
+		perm("POST /api/v1/organisations/{id}/teams", "membership.write", a.createTeam),
+		perm("PATCH /api/v1/memberships/{id}", "membership.write", a.updateMembership),
+		perm("DELETE /api/v1/memberships/{id}", "membership.write", a.deleteMembership),
+		perm("GET /api/v1/users", "user.read", a.listUsers),
+		perm("POST /api/v1/users", "user.create", a.createUser),
+		perm("GET /api/v1/users/{id}", "user.read", a.getUser),
+		perm("PATCH /api/v1/users/{id}", "user.update", a.updateUser),
+		perm("POST /api/v1/users/{id}/disable", "user.update", a.disableUser),
+		perm("POST /api/v1/users/{id}/enable", "user.update", a.enableUser),
+		perm("POST /api/v1/users/{id}/reset-password", "user.update", a.resetPassword),
+		perm("POST /api/v1/users/{id}/reset-2fa", "user.update", a.resetTOTP),
+		perm("GET /api/v1/tokens", "token.read", a.listTokens),
+		perm("POST /api/v1/tokens", "token.create", a.createToken),
+		perm("GET /api/v1/tokens/{id}", "token.read", a.getToken),
+		perm("DELETE /api/v1/tokens/{id}", "token.revoke", a.revokeToken),
+		perm("GET /api/v1/sessions", "session.read", a.listSessions),
+		perm("DELETE /api/v1/sessions/{id}", "session.revoke", a.revokeSession),
+		perm("GET /api/v1/audit", "audit.read", a.listAudit),
+	}
+}

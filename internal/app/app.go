@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package app wires Amparo together: configuration, database, keys, audit
+// log, domain services and the HTTP handler. The command line and the test
+// harness both build the application through Open, so tests run the same
+// assembly as production.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/api"
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/config"
+	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/password"
+	"github.com/amparo-project/amparo/internal/ratelimit"
+	"github.com/amparo-project/amparo/internal/server"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/vault"
+	"github.com/amparo-project/amparo/internal/web"
+)
+
+// App is a running Amparo instance.
+type App struct {
+	Config   *config.Config
+	DB       *store.DB
+	Vault    *vault.Vault
+	Audit    *audit.Log
+	Accounts *accounts.Service
+	Clock    clock.Clock
+	Logger   *slog.Logger
+	Metrics  *httpx.Metrics
+	Handler  *server.Handler
+}
+
+// Options are what tests may replace.
+type Options struct {
+	Clock  clock.Clock
+	Logger *slog.Logger
+}
+
+// Open prepares the data directory, opens and migrates the database, loads
+// (or, on a fresh installation, creates) the key-encryption key and builds
+// the services and the HTTP handler.
+func Open(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
+	if opt.Clock == nil {
+		opt.Clock = clock.System{}
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", cfg.DataDir, err)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, opt, db)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (*App, error) {
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	ring, err := loadKeyring(ctx, cfg, db)
+	if err != nil {
+		return nil, err
+	}
+	v := vault.New(db, ring)
+	if err := v.Init(ctx); err != nil {
+		return nil, err
+	}
+	log := audit.New(db, opt.Clock)
+	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: log, Hasher: password.NewHasher(4), Clock: opt.Clock})
+	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Clock: opt.Clock, Logger: opt.Logger, Metrics: httpx.NewMetrics()}
+	var allow func(string) (time.Duration, bool)
+	if cfg.APIRate > 0 {
+		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
+	}
+	apiSurface := api.New(acc, log, opt.Logger)
+	webSurface := web.New(acc, opt.Logger)
+	a.Handler = server.New(server.Options{
+		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow,
+		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },
+	},
+		server.Surface{Routes: apiSurface.Routes(), Deny: server.DenyProblem},
+		server.Surface{Routes: webSurface.Routes(), Deny: webSurface.Deny},
+	)
+	return a, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// loadKeyring reads the key-encryption key. A missing key file is created
+// only while the database holds no wrapped keys; otherwise Amparo refuses
+// to start, because a new key could never open the existing data.
+func loadKeyring(ctx context.Context, cfg *config.Config, db *store.DB) (*vault.Keyring, error) {
+	if cfg.Passphrase != "" {
+		salt, err := loadOrCreateSalt(filepath.Join(cfg.DataDir, "kek.salt"))
+		if err != nil {
+			return nil, err
+		}
+		return vault.KeyringFromPassphrase(cfg.Passphrase, salt)
+	}
+	ring, err := vault.LoadKeyFile(cfg.KeyFile)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return ring, err
+	}
+	var n int
+	if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM data_keys`), &n); err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, fmt.Errorf("key file %s is missing but the database holds %d encrypted keys: restore the key file from its backup", cfg.KeyFile, n)
+	}
+	return vault.CreateKeyFile(cfg.KeyFile)
+}
+
+func loadOrCreateSalt(path string) ([]byte, error) {
+	salt, err := os.ReadFile(path)
+	if err == nil {
+		return salt, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	salt = make([]byte, 16)
+	_, _ = rand.Read(salt)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.Write(salt); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return salt, f.Close()
+}

@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package config reads Amparo's settings from flags, each with an
+// environment variable of the same meaning (flags win), and checks them
+// before anything starts.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of the server and the commands.
+type Config struct {
+	Addr        string // AMPARO_ADDR
+	DataDir     string // AMPARO_DATA_DIR
+	DatabaseURL string // AMPARO_DATABASE_URL; empty means <DataDir>/amparo.db
+	KeyFile     string // AMPARO_KEY_FILE; empty means <DataDir>/master.key
+	// Passphrase, when set, derives the key-encryption key instead of the
+	// key file. Environment only (AMPARO_KEK_PASSPHRASE): a flag would show
+	// in the process list.
+	Passphrase string
+	TLSCert    string // AMPARO_TLS_CERT
+	TLSKey     string // AMPARO_TLS_KEY
+	// BehindTLS says a TLS-terminating proxy is in front, so HSTS is sent.
+	BehindTLS bool    // AMPARO_BEHIND_TLS
+	APIRate   float64 // AMPARO_API_RATE: requests per second per client; 0 = unlimited
+	LogLevel  string  // AMPARO_LOG_LEVEL: debug, info, warn, error
+	LogFormat string  // AMPARO_LOG_FORMAT: text or json
+	Demo      bool    // AMPARO_DEMO
+}
+
+// Register defines the flags of c on fs, defaulting each to its environment
+// variable or, failing that, to the built-in default.
+func (c *Config) Register(fs *flag.FlagSet) {
+	fs.StringVar(&c.Addr, "addr", env("AMPARO_ADDR", "127.0.0.1:8080"), "address to listen on (AMPARO_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("AMPARO_DATA_DIR", "./amparo-data"), "data directory (AMPARO_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("AMPARO_DATABASE_URL", ""), "postgres://… URL or SQLite path; default <data-dir>/amparo.db (AMPARO_DATABASE_URL)")
+	fs.StringVar(&c.KeyFile, "key-file", env("AMPARO_KEY_FILE", ""), "key-encryption key file; default <data-dir>/master.key (AMPARO_KEY_FILE)")
+	fs.StringVar(&c.TLSCert, "tls-cert", env("AMPARO_TLS_CERT", ""), "TLS certificate file (AMPARO_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", env("AMPARO_TLS_KEY", ""), "TLS private key file (AMPARO_TLS_KEY)")
+	fs.BoolVar(&c.BehindTLS, "behind-tls", envBool("AMPARO_BEHIND_TLS"), "a TLS proxy is in front: send HSTS (AMPARO_BEHIND_TLS)")
+	fs.Float64Var(&c.APIRate, "api-rate", envFloat("AMPARO_API_RATE", 100), "API requests per second per client, 0 for unlimited (AMPARO_API_RATE)")
+	fs.StringVar(&c.LogLevel, "log-level", env("AMPARO_LOG_LEVEL", "info"), "debug, info, warn or error (AMPARO_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("AMPARO_LOG_FORMAT", "text"), "text or json (AMPARO_LOG_FORMAT)")
+	c.Passphrase = os.Getenv("AMPARO_KEK_PASSPHRASE")
+}
+
+// Finish fills derived defaults and checks every setting, returning all
+// problems at once.
+func (c *Config) Finish() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data directory: must not be empty"))
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "amparo.db")
+	}
+	if c.KeyFile == "" {
+		c.KeyFile = filepath.Join(c.DataDir, "master.key")
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("address %q: want host:port (for example 127.0.0.1:8080)", c.Addr))
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		errs = append(errs, fmt.Errorf("address %q: port must be a number from 0 to 65535", c.Addr))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("TLS: give both --tls-cert and --tls-key, or neither"))
+	}
+	if c.APIRate < 0 {
+		errs = append(errs, errors.New("api-rate: must be 0 (unlimited) or more"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
+	}
+	if c.Passphrase != "" && len(c.Passphrase) < 16 {
+		errs = append(errs, errors.New("AMPARO_KEK_PASSPHRASE: must be at least 16 characters"))
+	}
+	return errors.Join(errs...)
+}
+
+// UsesPostgres reports whether the database is PostgreSQL.
+func (c *Config) UsesPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// TLS reports whether HSTS applies: the server terminates TLS or sits
+// behind a proxy that does.
+func (c *Config) TLS() bool { return c.TLSCert != "" || c.BehindTLS }
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	v, _ := strconv.ParseBool(os.Getenv(name))
+	return v
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}

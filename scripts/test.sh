@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet, every test with the race detector on
+# SQLite and PostgreSQL, then each fuzz target briefly. This is the README's
+# second command, and .ci/run calls it.
+#
+# PostgreSQL: set AMPARO_TEST_POSTGRES_URL to use your own server; otherwise
+# .ci/postgres.sh starts a throw-away one on 127.0.0.1:55432 (installing it
+# with apt when missing). AMPARO_TEST_SQLITE_ONLY=1 skips PostgreSQL.
+# FUZZTIME (default 20s) sets how long each fuzz target runs; 0 skips fuzzing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "not gofmt-formatted:"; echo "$unformatted"; exit 1; fi
+
+step "go vet"
+go vet ./...
+
+if [ -z "${AMPARO_TEST_POSTGRES_URL:-}" ] && [ "${AMPARO_TEST_SQLITE_ONLY:-0}" != 1 ]; then
+  step "starting PostgreSQL for the tests"
+  AMPARO_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)
+  export AMPARO_TEST_POSTGRES_URL
+fi
+if [ -n "${AMPARO_TEST_POSTGRES_URL:-}" ]; then
+  echo "engines: SQLite and PostgreSQL"
+else
+  echo "engines: SQLite only"
+fi
+
+step "go test -race (all packages)"
+go test -race -count=1 -timeout 20m ./...
+
+fuzztime=${FUZZTIME:-20s}
+if [ "$fuzztime" != 0 ]; then
+  step "fuzzing, $fuzztime per target"
+  for file in $(grep -rl --include='*_test.go' '^func Fuzz' internal); do
+    pkg=./$(dirname "$file")
+    for target in $(grep -o '^func Fuzz[A-Za-z0-9_]*' "$file" | sed 's/^func //'); do
+      echo "-- $pkg $target"
+      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$fuzztime" "$pkg"
+    done
+  done
+fi
+
+step "all tests passed"
