@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
@@ -18,7 +19,7 @@ import (
 
 var getenv = os.Getenv
 
-const userUsage = "usage: amparo user add|passwd|disable|enable|list|reset-2fa [flags]"
+const userUsage = "usage: amparo user add|passwd|disable|enable|list|reset-2fa|token [flags]"
 
 func runUser(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
@@ -27,7 +28,8 @@ func runUser(ctx context.Context, e env, args []string) error {
 	sub, args := args[0], args[1:]
 	fs, cfg := flags("user "+sub, e)
 	email := fs.String("email", "", "the account's e-mail address")
-	var name, org, role string
+	var name, org, role, scopes string
+	var days int
 	var sysadmin, pwStdin bool
 	switch sub {
 	case "add":
@@ -38,6 +40,11 @@ func runUser(ctx context.Context, e env, args []string) error {
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of standard input instead of generating a one-time password")
 	case "passwd":
 		fs.BoolVar(&pwStdin, "password-stdin", false, "read the new password from the first line of standard input instead of generating a one-time password")
+	case "token":
+		fs.StringVar(&org, "org", "", "organisation the token acts in; default the account's first")
+		fs.StringVar(&name, "name", "command line", "a name to recognise the token by")
+		fs.StringVar(&scopes, "scopes", "", "space-separated permissions (resource.action or resource.*) the token may use")
+		fs.IntVar(&days, "days", 30, "days until the token expires (1–366)")
 	case "disable", "enable", "reset-2fa", "list":
 	default:
 		return errors.New(userUsage)
@@ -99,6 +106,20 @@ func runUser(ctx context.Context, e env, args []string) error {
 			return explain(err)
 		}
 		fmt.Fprintln(e.stdout, "two-factor sign-in removed; the account enrols again at next sign-in")
+	case "token":
+		if days < 1 || days > 366 {
+			return errors.New("--days must be from 1 to 366")
+		}
+		p, err := a.Accounts.OperatorPrincipal(ctx, id, org)
+		if err != nil {
+			return explain(err)
+		}
+		tok, secret, err := a.Accounts.IssueToken(ctx, p, name, scopes, time.Duration(days)*24*time.Hour)
+		if err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(e.stderr, "token %s for organisation %s, expires %s; shown once:\n", tok.ID, tok.OrgID, tok.ExpiresAt.Format(time.RFC3339))
+		fmt.Fprintln(e.stdout, secret)
 	}
 	return nil
 }

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package web
+
+import (
+	"github.com/amparo-project/amparo/internal/authn"
+)
+
+// Routes lists every page with who may call it. Sign-in step routes take a
+// session that has not finished signing in; record-level access is then
+// decided by the accounts domain. "GET /{$}" is the home page only: a bare
+// "GET /" would match every path no other route claims.
+func (w *Web) Routes() []authn.Route {
+	public, step, perm := authn.PublicRoute, authn.StepRoute, authn.PermRoute
+	return []authn.Route{
+		public("GET /static/{file}", w.serveStatic),
+		public("GET /login", w.loginForm),
+		public("POST /login", w.login),
+		step("GET /login/totp", w.totpForm),
+		step("POST /login/totp", w.totpVerify),
+		step("POST /login/recovery", w.recoveryVerify),
+		step("POST /logout", w.logout),
+		step("GET /account/totp/enrol", w.enrolIntro),
+		step("POST /account/totp/enrol", w.enrolBegin),
+		step("POST /account/totp/confirm", w.enrolConfirm),
+		step("GET /account/password", w.passwordForm),
+		step("POST /account/password", w.passwordChange),
+		perm("GET /{$}", "user.read", w.home),
+		perm("GET /account/sessions", "session.read", w.sessionList),
+		perm("POST /account/sessions/{id}/revoke", "session.revoke", w.sessionRevoke),
+		perm("GET /account/tokens", "token.read", w.tokenList),
+		perm("POST /account/tokens", "token.create", w.tokenCreate),
+		perm("POST /account/tokens/{id}/revoke", "token.revoke", w.tokenRevoke),
+	}
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package web serves Amparo's server-rendered pages: signing in (password,
+// then the second factor), enrolling an authenticator, changing one's own
+// password, and managing one's own sessions and API tokens.
+//
+// The pages are plain HTML forms with no JavaScript, so that they work under
+// the Content-Security-Policy "default-src 'self'" and on any browser. Every
+// user-facing string lives in the embedded templates, never in Go: handlers
+// pass codes (an error code, a field's reason code, a role name) and the
+// templates turn them into words, so the text can move into translation
+// files without touching a handler. Templates and the stylesheet are embedded
+// and parsed by New, which panics on a broken template, so that a bad
+// template stops the server at start rather than failing a request.
+//
+// No handler changes state on GET. Cross-site form posts are refused by the
+// server's cross-origin check before they reach a handler, and the session
+// cookie is SameSite=Strict.
+package web
+
+import (
+	"html/template"
+	"log/slog"
+	"net/http"
+
+	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/authn"
+)
+
+// Web holds the collaborators of the page handlers and the parsed templates.
+// It is safe for concurrent use: nothing in it changes after New.
+type Web struct {
+	acc    *accounts.Service
+	logger *slog.Logger
+	pages  map[page]*template.Template
+	static *asset
+}
+
+// New parses every template and hashes the stylesheet. It panics when a
+// template does not parse, a programming error that must stop the start.
+func New(acc *accounts.Service, logger *slog.Logger) *Web {
+	css := newAsset("app", ".css", "text/css; charset=utf-8", mustRead("static/app.css"))
+	return &Web{acc: acc, logger: logger, pages: mustParsePages(), static: css}
+}
+
+// Deny answers a request the server refused for one of the pages: a
+// visitor who is not signed in is sent to the sign-in form, a session that
+// has not finished signing in is sent to the step it still needs, and a
+// signed-in person without the route's permission gets a 403 page.
+func (w *Web) Deny(rw http.ResponseWriter, r *http.Request, why authn.Refusal) {
+	switch why {
+	case authn.NotSignedIn:
+		http.Redirect(rw, r, pathLogin, http.StatusSeeOther)
+	case authn.SignInIncomplete:
+		sess, _ := authn.SessionFrom(r.Context())
+		http.Redirect(rw, r, nextStep(sess), http.StatusSeeOther)
+	default:
+		w.errorPage(rw, r, http.StatusForbidden)
+	}
+}
+
+// Paths the handlers redirect to.
+const (
+	pathHome     = "/"
+	pathLogin    = "/login"
+	pathTOTP     = "/login/totp"
+	pathEnrol    = "/account/totp/enrol"
+	pathPassword = "/account/password"
+	pathSessions = "/account/sessions"
+	pathTokens   = "/account/tokens"
+)
+
+// nextStep is where a session goes next: the sign-in step it still has to
+// complete, or the home page once signing in is complete. A nil session
+// (none, or an API token) goes to the sign-in form. The second factor comes
+// before a forced password change, so that a stolen one-time password alone
+// never gets as far as choosing the account's password.
+func nextStep(sess *accounts.Session) string {
+	switch {
+	case sess == nil:
+		return pathLogin
+	case sess.NeedsTOTP:
+		return pathTOTP
+	case sess.MustEnrolTOTP:
+		return pathEnrol
+	case sess.MustChangePassword:
+		return pathPassword
+	default:
+		return pathHome
+	}
+}
+
+// afterSecondFactor is where a session goes once it has passed its second
+// factor: the forced password change if one is pending, else home.
+func afterSecondFactor(sess *accounts.Session) string {
+	if sess.MustChangePassword {
+		return pathPassword
+	}
+	return pathHome
+}

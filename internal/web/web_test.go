@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/amparo-project/amparo/internal/access"
+	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/password"
+	"github.com/amparo-project/amparo/internal/server"
+	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/store/storetest"
+	"github.com/amparo-project/amparo/internal/vault"
+)
+
+// stack is the real server with only the web surface mounted, on a fresh
+// database, served over TLS because the __Host- cookie needs https.
+type stack struct {
+	t     *testing.T
+	srv   *httptest.Server
+	acc   *accounts.Service
+	db    *store.DB
+	clock *clock.Fake
+	org   accounts.Organisation
+	logs  *syncBuffer
+}
+
+// syncBuffer collects the server's log lines; the server writes from its
+// own goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := storetest.Open(t, filepath.Join(dir, "amparo.db"))
+	ring, err := vault.CreateKeyFile(filepath.Join(dir, "kek"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vault.New(db, ring)
+	if err := v.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: audit.New(db, clk), Hasher: password.NewHasher(4), Clock: clk})
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w := New(acc, logger)
+	h := server.New(server.Options{
+		Accounts: acc, Logger: logger, Metrics: httpx.NewMetrics(), HSTS: true,
+		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },
+	}, server.Surface{Routes: w.Routes(), Deny: w.Deny})
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	name := "Test organisation"
+	org, err := acc.CreateOrganisation(ctx, access.System, accounts.OrganisationInput{Name: &name}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &stack{t: t, srv: srv, acc: acc, db: db, clock: clk, org: org, logs: logs}
+}
+
+// testPassword is long enough and not on the common-password list.
+const testPassword = "lantern orchard velvet 42"
+
+// user creates an account with testPassword in the stack's organisation.
+func (s *stack) user(email, name, role string) accounts.User {
+	s.t.Helper()
+	u, _, err := s.acc.CreateUser(context.Background(), access.System, accounts.NewUser{
+		Email: email, Name: name, Password: testPassword, OrgID: s.org.ID, Role: role,
+	})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return u
+}
+
+// browser is a client with its own cookie jar that does not follow
+// redirects, so tests see each 303.
+type browser struct {
+	s *stack
+	c *http.Client
+}
+
+func (s *stack) browser() *browser {
+	s.t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return &browser{s: s, c: s.client(jar)}
+}
+
+// client returns a client that trusts the test server, uses jar (which
+// may be nil) and does not follow redirects. srv.Client returns one shared
+// client, so each browser gets a copy of it.
+func (s *stack) client(jar http.CookieJar) *http.Client {
+	c := *s.srv.Client()
+	c.Jar = jar
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// response is an answer read in full.
+type response struct {
+	status  int
+	header  http.Header
+	body    string
+	cookies []*http.Cookie
+}
+
+func (r response) location() string { return r.header.Get("Location") }
+
+func (b *browser) do(req *http.Request) response {
+	b.s.t.Helper()
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	out := response{status: res.StatusCode, header: res.Header, body: string(body), cookies: res.Cookies()}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && (res.StatusCode < 300 || res.StatusCode >= 400) {
+		checkPage(b.s.t, req.Method+" "+req.URL.Path, out.body)
+	}
+	return out
+}
+
+// checkPage asserts what every page must be: no script, no inline style
+// (the CSP forbids both), and the base layout.
+func checkPage(t *testing.T, what, body string) {
+	t.Helper()
+	for _, bad := range []string{"<script", " style=", "<style", "<no value>"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("%s: page contains %q", what, bad)
+		}
+	}
+	if !strings.Contains(body, `<html lang="en" dir="ltr">`) {
+		t.Errorf("%s: page lacks the layout", what)
+	}
+}
+
+func (b *browser) request(method, path string, body io.Reader) *http.Request {
+	b.s.t.Helper()
+	req, err := http.NewRequest(method, b.s.srv.URL+path, body)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	return req
+}
+
+func (b *browser) get(path string) response {
+	b.s.t.Helper()
+	return b.do(b.request(http.MethodGet, path, nil))
+}
+
+func (b *browser) post(path string, form url.Values) response {
+	b.s.t.Helper()
+	req := b.request(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// sessionCookie returns the session cookie the browser holds, or "".
+func (b *browser) sessionCookie() string {
+	u, _ := url.Parse(b.s.srv.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == authn.CookieName {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// withCookie makes a request with the given session cookie and no jar.
+func (s *stack) withCookie(method, path, cookie string) response {
+	s.t.Helper()
+	b := &browser{s: s, c: s.client(nil)}
+	req := b.request(method, path, nil)
+	req.AddCookie(&http.Cookie{Name: authn.CookieName, Value: cookie})
+	return b.do(req)
+}
+
+// login signs in with e-mail and password and expects a redirect to next.
+func (b *browser) login(email, pw, next string) response {
+	b.s.t.Helper()
+	res := b.post("/login", url.Values{"email": {email}, "password": {pw}})
+	if res.status != http.StatusSeeOther || res.location() != next {
+		b.s.t.Fatalf("login: got %d to %q, want 303 to %q; body:\n%s", res.status, res.location(), next, res.body)
+	}
+	return res
+}
+
+func expect(t *testing.T, what string, res response, status int, location string) {
+	t.Helper()
+	if res.status != status || res.location() != location {
+		t.Fatalf("%s: got %d to %q, want %d to %q; body:\n%s", what, res.status, res.location(), status, location, res.body)
+	}
+}
+
+func contains(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s: body lacks %q:\n%s", what, want, body)
+		}
+	}
+}
+
+// secretRE finds the grouped TOTP secret on the enrolment page.
+var secretRE = regexp.MustCompile(`<p class="secret"><code>([A-Z2-7 ]+)</code></p>`)
+
+// signedIn returns a browser signed in as a new viewer, a role that needs
+// no second factor, with the user.
+func (s *stack) signedIn(email string) (*browser, accounts.User) {
+	s.t.Helper()
+	u := s.user(email, "Vera Viewer", access.RoleViewer)
+	b := s.browser()
+	b.login(email, testPassword, "/")
+	return b, u
+}
