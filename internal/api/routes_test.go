@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/amparo-project/amparo/internal/access"
+	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/testutil"
+)
+
+// actors are who call every route: nobody, each role of organisation A,
+// and two users of organisation B, whose every attempt on A's records must
+// look exactly like an attempt on a record that does not exist.
+var actors = []string{"anonymous", "viewer", "analyst", "caseworker", "supervisor", "org_admin", "sysadmin_a", "caseworker_b", "org_admin_b"}
+
+// routeWorld is the fixture of the route-table test: organisation A with a
+// user of every role, organisation B with two, and records of A whose ids
+// fill the routes' path parameters.
+type routeWorld struct {
+	a *testutil.App
+	f *fixture
+	// target is the caseworker of A whose records the routes act on; it is
+	// not an actor, so that destructive calls never lock an actor out.
+	target testutil.User
+	// spare is a viewer of A whose membership DELETE removes and the test
+	// restores; spareMembership is its current membership.
+	spare           testutil.User
+	spareMembership string
+	targetMember    string
+	targetToken     string
+	targetSession   string
+	// people are every user whose sentinels a response may carry.
+	people []testutil.User
+}
+
+func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
+	t.Helper()
+	ctx := context.Background()
+	f := newFixture(t, a, actors[1:]...)
+	w := &routeWorld{a: a, f: f}
+	w.target = a.NewUser(f.orgA.ID, access.RoleCaseworker, f.team.ID)
+	w.spare = a.NewUser(f.orgA.ID, access.RoleViewer, "")
+	for _, key := range actors[1:] {
+		w.people = append(w.people, f.users[key])
+	}
+	w.people = append(w.people, w.target, w.spare)
+
+	ms, _, err := a.Accounts.ListMemberships(ctx, access.System, f.orgA.ID, accounts.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		switch m.UserID {
+		case w.target.ID:
+			w.targetMember = m.ID
+		case w.spare.ID:
+			w.spareMembership = m.ID
+		}
+	}
+	w.targetToken = w.issueTargetToken(t)
+	_, sess, err := a.Accounts.SignIn(ctx, w.target.Email, w.target.Password, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.targetSession = sess.ID
+	return w
+}
+
+func (w *routeWorld) issueTargetToken(t *testing.T) string {
+	t.Helper()
+	tok, _, err := w.a.Accounts.IssueToken(context.Background(), w.target.Principal, "fixture", "token.read", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.ID
+}
+
+// recordID returns the id of A's record that fills the {id} of a route,
+// keyed by the path segment before it. Destructive routes get a record of
+// their own. ok is false for a parameter the test does not know, which then
+// fails: a new kind of record must be added here, not skipped.
+func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, bool) {
+	switch collection {
+	case "organisations":
+		return w.f.orgA.ID, true
+	case "memberships":
+		if method == http.MethodDelete {
+			return w.spareMembership, true
+		}
+		return w.targetMember, true
+	case "users":
+		return w.target.ID, true
+	case "tokens":
+		if method == http.MethodDelete || method == http.MethodPost {
+			return w.issueTargetToken(t), true
+		}
+		return w.targetToken, true
+	case "sessions":
+		return w.targetSession, true
+	}
+	return "", false
+}
+
+// paramRE matches a path parameter of a route pattern.
+var paramRE = regexp.MustCompile(`\{[^}]*\}`)
+
+// fill substitutes the route's path parameters: {id} with A's record (or
+// with random when given), {file} with the stylesheet's name, and {$} with
+// nothing.
+func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile string) string {
+	t.Helper()
+	method, path, _ := strings.Cut(rt.Pattern, " ")
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		switch {
+		case s == "{$}":
+			segs[i] = ""
+		case s == "{file}":
+			segs[i] = staticFile
+		case s == "{id}" && random != "":
+			segs[i] = random
+		case s == "{id}":
+			id, ok := w.recordID(t, method, segs[i-1])
+			if !ok {
+				t.Fatalf("%s: no fixture record for {id} after %q; add one to recordID", rt.Pattern, segs[i-1])
+			}
+			segs[i] = id
+		case paramRE.MatchString(s):
+			t.Fatalf("%s: unknown path parameter %s; teach fill about it", rt.Pattern, s)
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// routeBodies are minimal valid bodies for the routes that read one; a
+// route that reads a body and is missing here fails the test rather than
+// being called with nothing. Bodies are built per call so that names stay
+// unique.
+func (w *routeWorld) routeBodies() map[string]func() any {
+	return map[string]func() any{
+		"POST /api/v1/organisations":                  func() any { return map[string]any{"name": "Org " + ids.New()} },
+		"PATCH /api/v1/organisations/{id}":            func() any { return map[string]any{"country": "ES"} },
+		"POST /api/v1/organisations/{id}/memberships": func() any { return map[string]any{"user_id": w.target.ID, "role": "viewer"} },
+		"POST /api/v1/organisations/{id}/teams":       func() any { return map[string]any{"name": "Team " + ids.New()} },
+		"PATCH /api/v1/memberships/{id}":              func() any { return map[string]any{"team_id": w.f.team.ID} },
+		"POST /api/v1/users": func() any {
+			return map[string]any{"email": ids.New() + "@example.org", "name": testutil.Sentinel("name"), "org_id": w.f.orgA.ID, "role": "viewer"}
+		},
+		"PATCH /api/v1/users/{id}": func() any { return map[string]any{} },
+		"POST /api/v1/tokens":      func() any { return map[string]any{"name": "route test", "scopes": []string{"user.read"}} },
+	}
+}
+
+// bodiless are the state-changing API routes that take no body.
+var bodiless = map[string]bool{
+	"POST /api/v1/users/{id}/disable":        true,
+	"POST /api/v1/users/{id}/enable":         true,
+	"POST /api/v1/users/{id}/reset-password": true,
+	"POST /api/v1/users/{id}/reset-2fa":      true,
+}
+
+// restore undoes what a successful destructive call did to the records
+// later calls need.
+func (w *routeWorld) restore(t *testing.T, rt authn.Route, status int) {
+	t.Helper()
+	ctx := context.Background()
+	switch {
+	case rt.Pattern == "POST /api/v1/users/{id}/disable" && status < 300:
+		if err := w.a.Accounts.SetDisabled(ctx, access.System, w.target.ID, false); err != nil {
+			t.Fatal(err)
+		}
+	case rt.Pattern == "DELETE /api/v1/memberships/{id}" && status < 300:
+		m, err := w.a.Accounts.AddMembership(ctx, access.System, w.f.orgA.ID, w.spare.ID, access.RoleViewer, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.spareMembership = m.ID
+	}
+}
+
+// canRead reports whether actor may read person's name and e-mail: a
+// system administrator anyone's, an organisation administrator their
+// organisation's members', a supervisor their team's, and everyone their
+// own.
+func (w *routeWorld) canRead(actor string, person testutil.User) bool {
+	u, ok := w.f.users[actor]
+	switch {
+	case !ok:
+		return false
+	case u.Role == access.RoleSysadmin || u.ID == person.ID:
+		return true
+	case u.Role == access.RoleOrgAdmin:
+		return person.OrgID == u.OrgID
+	case u.Role == access.RoleSupervisor:
+		return person.OrgID == u.OrgID && u.TeamID != "" && person.TeamID == u.TeamID
+	}
+	return false
+}
+
+// checkSentinels fails when body carries the name or e-mail of someone
+// actor may not read (SECURITY-BAR 1 and 2).
+func (w *routeWorld) checkSentinels(t *testing.T, actor string, body []byte) {
+	t.Helper()
+	for _, p := range w.people {
+		for field, v := range map[string]string{"name": p.Name, "email": p.Email} {
+			if bytes.Contains(body, []byte(v)) && !w.canRead(actor, p) {
+				t.Errorf("%s sees the %s of %s's %s", actor, field, w.orgName(p.OrgID), p.Role)
+			}
+		}
+	}
+}
+
+func (w *routeWorld) orgName(id string) string {
+	if id == w.f.orgB.ID {
+		return "organisation B"
+	}
+	return "organisation A"
+}
+
+// checkHeaders fails unless h carries the security headers every response
+// needs (SECURITY-BAR 8). Only a hashed static asset may be cached.
+func checkHeaders(t *testing.T, h http.Header, cacheable bool) {
+	t.Helper()
+	csp := h.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "http:") || strings.Contains(csp, "https:") || strings.Contains(csp, "*") {
+		t.Errorf("Content-Security-Policy %q allows another origin", csp)
+	}
+	for name, want := range map[string]string{"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"} {
+		if got := h.Get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if got := h.Get("Cache-Control"); got != "no-store" && !cacheable {
+		t.Errorf("Cache-Control = %q, want no-store", got)
+	}
+	if hsts := h.Get("Strict-Transport-Security"); hsts != "" && !strings.HasPrefix(hsts, "max-age=31536000") {
+		t.Errorf("Strict-Transport-Security = %q, want max-age of at least a year", hsts)
+	}
+}
+
+// call sends rt for actor with the path already filled.
+func (w *routeWorld) call(t *testing.T, rt authn.Route, actor, path string) testutil.Response {
+	t.Helper()
+	method, _, _ := strings.Cut(rt.Pattern, " ")
+	var body any
+	if mk, ok := w.routeBodies()[rt.Pattern]; ok {
+		body = mk()
+	}
+	return w.a.Do(nil, method, path, w.f.token(t, actor), body)
+}
+
+// TestRouteTableAccess calls every registered route as every actor and
+// checks who gets in, that another organisation's ids look like unknown
+// ids, that no response carries a person's data to someone who may not read
+// it, that nothing answers 5xx, and that every response has the security
+// headers. It reads the routes from the running server, so a new endpoint
+// is covered the moment it is registered.
+func TestRouteTableAccess(t *testing.T) {
+	each(t, func(t *testing.T, a *testutil.App) {
+		w := newRouteWorld(t, a)
+		bodies := w.routeBodies()
+		var apiRoutes, otherRoutes []authn.Route
+		for _, rt := range a.Handler.Routes {
+			if _, path, _ := strings.Cut(rt.Pattern, " "); strings.HasPrefix(path, apiPrefix+"/") {
+				apiRoutes = append(apiRoutes, rt)
+			} else {
+				otherRoutes = append(otherRoutes, rt)
+			}
+		}
+		if len(apiRoutes) == 0 || len(otherRoutes) == 0 {
+			t.Fatalf("%d API routes and %d others registered; the route table is not being read", len(apiRoutes), len(otherRoutes))
+		}
+
+		for _, rt := range apiRoutes {
+			t.Run(rt.Pattern, func(t *testing.T) {
+				method, path, _ := strings.Cut(rt.Pattern, " ")
+				_, hasBody := bodies[rt.Pattern]
+				if (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) && !hasBody && !bodiless[rt.Pattern] {
+					t.Fatalf("no body for %s: add a minimal valid one to routeBodies, or list it in bodiless", rt.Pattern)
+				}
+				hasID := strings.Contains(path, "{id}")
+				for _, actor := range actors {
+					t.Run(actor, func(t *testing.T) {
+						res := w.call(t, rt, actor, w.fill(t, rt, "", ""))
+						w.restore(t, rt, res.Status)
+						if res.Status >= 500 {
+							t.Fatalf("status %d", res.Status)
+						}
+						checkHeaders(t, res.Header, false)
+						w.checkSentinels(t, actor, res.Body)
+
+						u, member := w.f.users[actor]
+						switch {
+						case rt.Kind == authn.Public:
+							if res.Status != http.StatusOK {
+								t.Errorf("public route: status %d, want 200", res.Status)
+							}
+						case !member:
+							if res.Status != http.StatusUnauthorized {
+								t.Errorf("anonymous: status %d, want 401", res.Status)
+							}
+						case access.Grant(u.Role, rt.Perm) == access.ScopeNone:
+							if res.Status != http.StatusForbidden {
+								t.Errorf("%s lacks %s: status %d, want 403", u.Role, rt.Perm, res.Status)
+							}
+						case u.OrgID == w.f.orgB.ID && hasID:
+							// Bar 2: organisation A's record must be
+							// indistinguishable from one that does not exist.
+							if res.Status != http.StatusNotFound {
+								t.Errorf("organisation B's %s on organisation A's record: status %d, want 404", u.Role, res.Status)
+							}
+							other := w.call(t, rt, actor, w.fill(t, rt, ids.New(), ""))
+							if other.Status != res.Status {
+								t.Errorf("status %d for A's record but %d for an unknown id", res.Status, other.Status)
+							}
+						default:
+							if res.Status == http.StatusUnauthorized {
+								t.Errorf("%s holds %s but got 401", u.Role, rt.Perm)
+							}
+						}
+					})
+				}
+			})
+		}
+
+		t.Run("other routes", func(t *testing.T) {
+			// The stylesheet's name carries a hash of its content; the
+			// sign-in page links it.
+			login := a.Do(nil, http.MethodGet, "/login", "", nil)
+			staticFile := "app.css"
+			if m := regexp.MustCompile(`/static/([A-Za-z0-9._-]+)`).FindSubmatch(login.Body); m != nil {
+				staticFile = string(m[1])
+			}
+			for _, rt := range otherRoutes {
+				t.Run(rt.Pattern, func(t *testing.T) {
+					for _, actor := range []string{"anonymous", "caseworker", "caseworker_b"} {
+						t.Run(actor, func(t *testing.T) {
+							method, _, _ := strings.Cut(rt.Pattern, " ")
+							path := w.fill(t, rt, "", staticFile)
+							res := a.Do(nil, method, path, w.f.token(t, actor), nil)
+							if res.Status >= 500 {
+								t.Fatalf("status %d", res.Status)
+							}
+							checkHeaders(t, res.Header, strings.HasPrefix(path, "/static/") && res.Status == http.StatusOK)
+							w.checkSentinels(t, actor, res.Body)
+						})
+					}
+				})
+			}
+		})
+
+		t.Run("the log holds no personal data", func(t *testing.T) {
+			if n := strings.Count(strings.ToUpper(a.Logs.String()), "SNTL"); n > 0 {
+				t.Errorf("the captured log holds %d sentinels", n)
+			}
+		})
+		t.Run("the audit chain is intact", func(t *testing.T) {
+			checked, brk, err := a.Audit.Verify(context.Background())
+			if err != nil || brk != nil {
+				t.Fatalf("verify after %d entries: break %+v, err %v", checked, brk, err)
+			}
+			if checked == 0 {
+				t.Error("the audit log is empty")
+			}
+		})
+	})
+}
