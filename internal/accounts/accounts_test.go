@@ -295,3 +295,74 @@ func TestIdentityIsEncryptedAndReadsAudited(t *testing.T) {
 		}
 	})
 }
+
+// Erasure destroys the data key: the identity is unreadable afterwards, the
+// e-mail no longer finds the account, and on SQLite the key's bytes are in
+// neither the database file nor its WAL.
+func TestEraseUser(t *testing.T) {
+	testutil.Each(t, func(t *testing.T, a *testutil.App) {
+		org := a.Org("Org")
+		admin := a.NewUser(org.ID, access.RoleOrgAdmin, "")
+		u := a.NewUser(org.ID, access.RoleViewer, "")
+		var wrapped []byte
+		if err := a.DB.Scan(a.DB.QueryRow(ctx, `SELECT k.wrapped FROM data_keys k JOIN users u ON u.data_key_id = k.id WHERE u.id = ?`, u.ID), &wrapped); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Accounts.EraseUser(ctx, admin.Principal, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := a.Accounts.GetUser(ctx, access.System, u.ID)
+		if err != nil || got.Email != accounts.ErasedMarker || got.Name != accounts.ErasedMarker || !got.Disabled {
+			t.Fatalf("erased user reads as %+v, %v", got, err)
+		}
+		if _, err := a.Accounts.UserIDByEmail(ctx, u.Email); !errors.Is(err, accounts.ErrNotFound) {
+			t.Fatalf("erased e-mail still finds the account: %v", err)
+		}
+		if _, err := a.Accounts.AuthenticateToken(ctx, u.Token); err == nil {
+			t.Fatal("erased account's token still works")
+		}
+		entries, _, _ := a.Audit.List(ctx, audit.Filter{Action: "user.erase", ObjectID: u.ID})
+		if len(entries) != 1 {
+			t.Fatalf("erasure not audited: %v", entries)
+		}
+		if a.DB.Engine() != "sqlite" {
+			return
+		}
+		files, _ := filepath.Glob(a.DB.SQLitePath + "*")
+		for _, f := range files {
+			if b, _ := os.ReadFile(f); bytes.Contains(b, wrapped) {
+				t.Errorf("%s still holds the erased data key", filepath.Base(f))
+			}
+		}
+	})
+}
+
+// Sessions are checked, touched and revoked from many goroutines at once.
+func TestConcurrentSessions(t *testing.T) {
+	testutil.Each(t, func(t *testing.T, a *testutil.App) {
+		org := a.Org("Org")
+		u := a.NewUser(org.ID, access.RoleViewer, "")
+		token := mustToken(t, a, u)
+		done := make(chan error, 16)
+		for i := range 16 {
+			go func() {
+				a.Clock.Advance(time.Second)
+				_, _, err := a.Accounts.Authenticate(ctx, token)
+				if i == 15 {
+					err = a.Accounts.SignOut(ctx, token)
+				} else if errors.Is(err, accounts.ErrUnauthorized) {
+					err = nil
+				}
+				done <- err
+			}()
+		}
+		for range 16 {
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, _, err := a.Accounts.Authenticate(ctx, token); !errors.Is(err, accounts.ErrUnauthorized) {
+			t.Fatalf("signed-out session works: %v", err)
+		}
+	})
+}

@@ -230,10 +230,10 @@ func (s *Service) decrypt(ctx context.Context, q store.Queryer, r userRow) (User
 		TOTPEnabled: r.totpEnabled != nil, Disabled: r.disabled != nil,
 		CreatedAt: fromMicros(r.created), UpdatedAt: fromMicros(r.updated)}
 	var err error
-	if u.Email, err = s.vault.OpenString(ctx, q, r.keyID, userAD(r.id, "email"), r.emailEnc); err != nil {
+	if u.Email, err = s.openOrErased(ctx, q, r.keyID, userAD(r.id, "email"), r.emailEnc); err != nil {
 		return User{}, err
 	}
-	if u.Name, err = s.vault.OpenString(ctx, q, r.keyID, userAD(r.id, "name"), r.nameEnc); err != nil {
+	if u.Name, err = s.openOrErased(ctx, q, r.keyID, userAD(r.id, "name"), r.nameEnc); err != nil {
 		return User{}, err
 	}
 	return u, nil

@@ -306,7 +306,7 @@ func TestAPIScenarios(t *testing.T) {
 
 			// Users.
 			{Name: "caseworker reads themself", Method: "GET", URL: "/api/v1/me", As: "caseworker", ExpectedStatus: 200,
-				ExpectedContent: []string{cw.ID, cw.Name, `"role":"caseworker"`, `"org_id":"` + A + `"`, `"organisation.read"`},
+				ExpectedContent:    []string{cw.ID, cw.Name, `"role":"caseworker"`, `"org_id":"` + A + `"`, `"organisation.read"`},
 				NotExpectedContent: []string{`"audit.read"`, `"user.update"`}},
 			{Name: "sysadmin reads themself", Method: "GET", URL: "/api/v1/me", As: "sysadmin", ExpectedStatus: 200,
 				ExpectedContent: []string{`"role":"sysadmin"`, `"is_sysadmin":true`, `"org_id":""`, `"audit.read"`}},
@@ -749,30 +749,40 @@ func TestDisableAndReset(t *testing.T) {
 	})
 }
 
-// TestOrgAdminCannotTakeOverSysadmin: an organisation administrator
-// administers their organisation's members, but a system administrator who
-// is also a member is above them. Resetting such an account's password and
-// second factor would let the organisation administrator sign in as the
-// system administrator and so reach every organisation.
-func TestOrgAdminCannotTakeOverSysadmin(t *testing.T) {
+// TestOrgAdminCannotTakeOverWiderAccounts: an organisation administrator
+// administers their organisation's members, but not an account that reaches
+// further than their organisation: a system administrator who is also a
+// member, or a member of another organisation too. Resetting such an
+// account's password and second factor, or changing its e-mail, would let
+// the organisation administrator sign in as it and reach what it reaches
+// (SECURITY-BAR 2).
+func TestOrgAdminCannotTakeOverWiderAccounts(t *testing.T) {
 	each(t, func(t *testing.T, a *testutil.App) {
-		f := newFixture(t, a, "sysadmin_a", "org_admin")
-		root := f.users["sysadmin_a"].ID
-		for _, tc := range []struct {
-			name, method, path string
-			body               any
-		}{
-			{"reset password", "POST", "/api/v1/users/" + root + "/reset-password", nil},
-			{"reset second factor", "POST", "/api/v1/users/" + root + "/reset-2fa", nil},
-			{"change e-mail", "PATCH", "/api/v1/users/" + root, map[string]any{"email": "takeover@example.org"}},
-			{"disable", "POST", "/api/v1/users/" + root + "/disable", nil},
+		f := newFixture(t, a, "sysadmin_a", "org_admin", "caseworker_b")
+		both := f.users["caseworker_b"]
+		if _, err := a.Accounts.AddMembership(context.Background(), access.System, f.orgA.ID, both.ID, access.RoleViewer, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, target := range []struct{ name, id string }{
+			{"system administrator", f.users["sysadmin_a"].ID},
+			{"member of another organisation", both.ID},
 		} {
-			t.Run(tc.name, func(t *testing.T) {
-				res := a.Do(nil, tc.method, tc.path, f.token(t, "org_admin"), tc.body)
-				if res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
-					t.Errorf("status %d, want 403 or 404", res.Status)
-				}
-			})
+			for _, tc := range []struct {
+				name, method, path string
+				body               any
+			}{
+				{"reset password", "POST", "/api/v1/users/" + target.id + "/reset-password", nil},
+				{"reset second factor", "POST", "/api/v1/users/" + target.id + "/reset-2fa", nil},
+				{"change e-mail", "PATCH", "/api/v1/users/" + target.id, map[string]any{"email": ids.New() + "@example.org"}},
+				{"disable", "POST", "/api/v1/users/" + target.id + "/disable", nil},
+			} {
+				t.Run(target.name+"/"+tc.name, func(t *testing.T) {
+					res := a.Do(nil, tc.method, tc.path, f.token(t, "org_admin"), tc.body)
+					if res.Status != http.StatusForbidden {
+						t.Errorf("status %d, want 403", res.Status)
+					}
+				})
+			}
 		}
 	})
 }

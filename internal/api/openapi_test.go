@@ -118,8 +118,8 @@ func (c *collector) validate() []string {
 
 // openAPI is the part of the document the checks walk.
 type openAPI struct {
-	OpenAPI    string                                `json:"openapi"`
-	Servers    []struct{ URL string }                `json:"servers"`
+	OpenAPI    string                                 `json:"openapi"`
+	Servers    []struct{ URL string }                 `json:"servers"`
 	Paths      map[string]map[string]openAPIOperation `json:"paths"`
 	Components struct {
 		Responses map[string]openAPIResponse `json:"responses"`
@@ -435,7 +435,9 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 					continue
 				}
 				for mt, c := range op.RequestBody.Content {
-					var s struct{ Ref string `json:"$ref"` }
+					var s struct {
+						Ref string `json:"$ref"`
+					}
 					_ = json.Unmarshal(c.Schema, &s)
 					target, _ := resolve(raw, s.Ref).(map[string]any)
 					if target["additionalProperties"] != false {

@@ -128,4 +128,3 @@ func (a *API) revokeSession(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-

@@ -19,7 +19,7 @@ import (
 
 var getenv = os.Getenv
 
-const userUsage = "usage: amparo user add|passwd|disable|enable|list|reset-2fa|token [flags]"
+const userUsage = "usage: amparo user add|passwd|disable|enable|list|reset-2fa|token|erase [flags]"
 
 func runUser(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
@@ -45,7 +45,7 @@ func runUser(ctx context.Context, e env, args []string) error {
 		fs.StringVar(&name, "name", "command line", "a name to recognise the token by")
 		fs.StringVar(&scopes, "scopes", "", "space-separated permissions (resource.action or resource.*) the token may use")
 		fs.IntVar(&days, "days", 30, "days until the token expires (1–366)")
-	case "disable", "enable", "reset-2fa", "list":
+	case "disable", "enable", "reset-2fa", "list", "erase":
 	default:
 		return errors.New(userUsage)
 	}
@@ -106,6 +106,15 @@ func runUser(ctx context.Context, e env, args []string) error {
 			return explain(err)
 		}
 		fmt.Fprintln(e.stdout, "two-factor sign-in removed; the account enrols again at next sign-in")
+	case "erase":
+		fmt.Fprint(e.stdout, "Erasing destroys the account's name, e-mail and second factor for good, in backups too. Erase? [y/N] ")
+		if !confirm(e) {
+			return errors.New("not erased")
+		}
+		if err := a.Accounts.EraseUser(ctx, access.System, id); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintln(e.stdout, "account erased")
 	case "token":
 		if days < 1 || days > 366 {
 			return errors.New("--days must be from 1 to 366")

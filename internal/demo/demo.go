@@ -62,7 +62,7 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service) ([]Account, 
 			if err != nil {
 				return nil, fmt.Errorf("demo account %s: %w", a.email, err)
 			}
-			out = append(out, Account{a.email, a.role, pw})
+			out = append(out, Account{a.email, displayRole(a.role, a.sysadmin), pw})
 			continue
 		}
 		if err != nil {
@@ -78,7 +78,14 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service) ([]Account, 
 				return nil, err
 			}
 		}
-		out = append(out, Account{a.email, a.role, pw})
+		out = append(out, Account{a.email, displayRole(a.role, a.sysadmin), pw})
 	}
 	return out, nil
+}
+
+func displayRole(role string, sysadmin bool) string {
+	if sysadmin {
+		return access.RoleSysadmin
+	}
+	return role
 }

@@ -97,7 +97,9 @@ func TestRunShutsDownGracefully(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, "127.0.0.1:0", "", "", slow, slog.New(slog.NewTextHandler(io.Discard, nil)), ready) }()
+	go func() {
+		done <- Run(ctx, "127.0.0.1:0", "", "", slow, slog.New(slog.NewTextHandler(io.Discard, nil)), ready)
+	}()
 	addr := <-ready
 	body := make(chan string, 1)
 	go func() {

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -61,6 +62,16 @@ func (sqliteDialect) open(url string) (*sql.DB, *sql.DB, string, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("store: database path: %w", err)
+	}
+	// SQLite would create the file 0644, and its -wal and -shm files take
+	// the database file's mode: create it 0600 first so that no copy of
+	// the data is readable by other accounts on the machine.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("store: database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, nil, "", fmt.Errorf("store: database file: %w", err)
 	}
 	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"+
 		"&_pragma=foreign_keys(ON)&_pragma=secure_delete(ON)", sqliteBusyTimeoutMS)

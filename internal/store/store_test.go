@@ -5,6 +5,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,6 +67,23 @@ func TestSQLitePragmasAreDurable(t *testing.T) {
 		var got string
 		if err := db.Raw().QueryRow("PRAGMA " + pragma).Scan(&got); err != nil || !strings.EqualFold(got, want) {
 			t.Errorf("PRAGMA %s = %q, %v; want %q", pragma, got, err, want)
+		}
+	}
+}
+
+func TestSQLiteFilesArePrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a.db")
+	db := storetest.Open(t, path)
+	if _, err := db.Exec(context.Background(), `INSERT INTO organisations (id, name, created_at, updated_at) VALUES ('x', 'X', 1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, want no access for group or others", filepath.Base(f), st.Mode().Perm())
 		}
 	}
 }
