@@ -19,6 +19,12 @@ if [ -n "$unformatted" ]; then echo "not gofmt-formatted:"; echo "$unformatted";
 step "go vet"
 go vet ./...
 
+# staticcheck from the Go module proxy, pinned; STATICCHECK=0 skips it.
+if [ "${STATICCHECK:-1}" != 0 ]; then
+  step "staticcheck"
+  go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+fi
+
 if [ -z "${AMPARO_TEST_POSTGRES_URL:-}" ] && [ "${AMPARO_TEST_SQLITE_ONLY:-0}" != 1 ]; then
   step "starting PostgreSQL for the tests"
   AMPARO_TEST_POSTGRES_URL=$(bash .ci/postgres.sh)

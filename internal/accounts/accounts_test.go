@@ -25,7 +25,7 @@ var ctx = context.Background()
 // token and the TOTP secret.
 func enrol(t *testing.T, a *testutil.App, u testutil.User) (string, string, []string) {
 	t.Helper()
-	token, sess, err := a.Accounts.SignIn(ctx, u.Email, u.Password, "192.0.2.1")
+	_, sess, err := a.Accounts.SignIn(ctx, u.Email, u.Password, "192.0.2.1")
 	if err != nil {
 		t.Fatalf("SignIn: %v", err)
 	}

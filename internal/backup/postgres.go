@@ -314,7 +314,7 @@ func countCopyRows(r io.Reader) (map[string]int64, error) {
 		case err == nil || errors.Is(err, bufio.ErrBufferFull):
 		case errors.Is(err, io.EOF):
 			if inCopy {
-				return nil, fmt.Errorf("COPY data for %s ends without \\.", table)
+				return nil, fmt.Errorf("COPY data for %s ends without its end-of-data marker", table)
 			}
 			return tables, nil
 		default:
