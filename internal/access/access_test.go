@@ -84,3 +84,28 @@ func TestLoadRejectsBadPolicy(t *testing.T) {
 		}
 	}
 }
+
+// Token scopes come from API clients: parsing never panics, and whatever it
+// accepts is a known permission or resource wildcard.
+func FuzzParseScopes(f *testing.F) {
+	for _, seed := range []string{"organisation.read user.*", "", "  ", "audit.read audit.read", "x.* y", "user.\x00read"} {
+		f.Add(seed)
+	}
+	known := map[Permission]bool{}
+	for _, p := range Permissions() {
+		known[p] = true
+		res, _, _ := strings.Cut(string(p), ".")
+		known[Permission(res+".*")] = true
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, bad := ParseScopes(s)
+		if bad != "" && got != nil {
+			t.Fatalf("ParseScopes(%q) returned scopes and an unknown entry", s)
+		}
+		for _, p := range got {
+			if !known[p] {
+				t.Fatalf("ParseScopes(%q) accepted unknown %q", s, p)
+			}
+		}
+	})
+}

@@ -264,9 +264,21 @@ func (s *Service) GetUser(ctx context.Context, p access.Principal, id string) (U
 		if u.Memberships, err = s.userMemberships(ctx, tx, p, id); err != nil {
 			return err
 		}
-		return s.log(ctx, tx, p, "user.read", "user", id, rec.OrgID, "email", "name")
+		return s.log(ctx, tx, p, "user.read", "user", id, s.auditOrgOf(ctx, tx, rec.OrgID, id), "email", "name")
 	})
 	return u, err
+}
+
+// auditOrgOf names the organisation an audit entry about userID belongs to:
+// the one the actor reached them through, or else the user's first, so that
+// the user's own organisation sees reads by system administrators.
+func (s *Service) auditOrgOf(ctx context.Context, q store.Queryer, seenIn, userID string) string {
+	if seenIn != "" {
+		return seenIn
+	}
+	var org string
+	_ = store.ScanRow(q.QueryRow(ctx, `SELECT org_id FROM memberships WHERE user_id = ? ORDER BY created_at, id LIMIT 1`, userID), &org)
+	return org
 }
 
 // UserFilter narrows a user listing.
@@ -303,6 +315,7 @@ func (s *Service) ListUsers(ctx context.Context, p access.Principal, f UserFilte
 	}
 	args = append(args, page.limit()+1)
 	var out []User
+	var next string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+userColumns+` FROM users WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
 		if err != nil {
@@ -328,12 +341,12 @@ func (s *Service) ListUsers(ctx context.Context, p access.Principal, f UserFilte
 			}
 			out = append(out, u)
 		}
-		out, _ = trimPage(out, page.limit(), func(u User) string { return u.ID })
+		out, next = trimPage(out, page.limit(), func(u User) string { return u.ID })
 		for i := range out {
 			if out[i].Memberships, err = s.userMemberships(ctx, tx, p, out[i].ID); err != nil {
 				return err
 			}
-			if err := s.log(ctx, tx, p, "user.read", "user", out[i].ID, p.OrgID, "email", "name"); err != nil {
+			if err := s.log(ctx, tx, p, "user.read", "user", out[i].ID, s.auditOrgOf(ctx, tx, p.OrgID, out[i].ID), "email", "name"); err != nil {
 				return err
 			}
 		}
@@ -341,10 +354,6 @@ func (s *Service) ListUsers(ctx context.Context, p access.Principal, f UserFilte
 	})
 	if err != nil {
 		return nil, "", err
-	}
-	next := ""
-	if len(out) == page.limit() {
-		next = out[len(out)-1].ID
 	}
 	return out, next, nil
 }
@@ -366,9 +375,26 @@ func (s *Service) requireUserAdmin(ctx context.Context, q store.Queryer, p acces
 	if !p.Allows("user.update", rec) {
 		return rec, ErrForbidden
 	}
-	var exists int
-	if err := store.ScanRow(q.QueryRow(ctx, `SELECT 1 FROM users WHERE id = ?`, id), &exists); err != nil {
+	var sysadmin int
+	if err := store.ScanRow(q.QueryRow(ctx, `SELECT is_sysadmin FROM users WHERE id = ?`, id), &sysadmin); err != nil {
 		return rec, notFound(err)
+	}
+	// Below ScopeAll, administering an account is limited to accounts that
+	// belong wholly to p's organisation: resetting the password or second
+	// factor of a system administrator, or of someone who also works for
+	// another organisation, would let p sign in as them and reach beyond
+	// p's own organisation.
+	if p.Scope("user.update") < access.ScopeAll {
+		if sysadmin == 1 {
+			return rec, ErrForbidden
+		}
+		var elsewhere int
+		if err := store.ScanRow(q.QueryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND org_id <> ?`, id, p.OrgID), &elsewhere); err != nil {
+			return rec, err
+		}
+		if elsewhere > 0 {
+			return rec, ErrForbidden
+		}
 	}
 	return rec, nil
 }
@@ -471,6 +497,11 @@ func (s *Service) ResetPassword(ctx context.Context, p access.Principal, id, pw 
 		validatePassword(v, "password", pw)
 	}
 	if err := v.orNil(); err != nil {
+		return "", err
+	}
+	// Refuse before hashing, so refused calls cost no hash; the check is
+	// repeated inside the transaction that writes.
+	if _, err := s.requireUserAdmin(ctx, s.db, p, id); err != nil {
 		return "", err
 	}
 	hash, err := s.hasher.Hash(ctx, pw)

@@ -119,7 +119,7 @@ var paramRE = regexp.MustCompile(`\{[^}]*\}`)
 // nothing.
 func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile string) string {
 	t.Helper()
-	method, path, _ := strings.Cut(rt.Pattern, " ")
+	method, path, _ := splitPattern(rt.Pattern)
 	segs := strings.Split(path, "/")
 	for i, s := range segs {
 		switch {
@@ -297,7 +297,7 @@ func (w *routeWorld) checkAudited(t *testing.T, method string, res testutil.Resp
 // call sends rt for actor with the path already filled.
 func (w *routeWorld) call(t *testing.T, rt authn.Route, actor, path string) testutil.Response {
 	t.Helper()
-	method, _, _ := strings.Cut(rt.Pattern, " ")
+	method, _, _ := splitPattern(rt.Pattern)
 	var body any
 	if mk, ok := w.routeBodies()[rt.Pattern]; ok {
 		body = mk()
@@ -317,7 +317,7 @@ func TestRouteTableAccess(t *testing.T) {
 		bodies := w.routeBodies()
 		var apiRoutes, otherRoutes []authn.Route
 		for _, rt := range a.Handler.Routes {
-			if _, path, _ := strings.Cut(rt.Pattern, " "); strings.HasPrefix(path, apiPrefix+"/") {
+			if _, path, _ := splitPattern(rt.Pattern); strings.HasPrefix(path, apiPrefix+"/") {
 				apiRoutes = append(apiRoutes, rt)
 			} else {
 				otherRoutes = append(otherRoutes, rt)
@@ -329,7 +329,7 @@ func TestRouteTableAccess(t *testing.T) {
 
 		for _, rt := range apiRoutes {
 			t.Run(rt.Pattern, func(t *testing.T) {
-				method, path, _ := strings.Cut(rt.Pattern, " ")
+				method, path, _ := splitPattern(rt.Pattern)
 				_, hasBody := bodies[rt.Pattern]
 				if (method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut) && !hasBody && !bodiless[rt.Pattern] {
 					t.Fatalf("no body for %s: add a minimal valid one to routeBodies, or list it in bodiless", rt.Pattern)
@@ -393,7 +393,7 @@ func TestRouteTableAccess(t *testing.T) {
 				t.Run(rt.Pattern, func(t *testing.T) {
 					for _, actor := range []string{"anonymous", "caseworker", "caseworker_b"} {
 						t.Run(actor, func(t *testing.T) {
-							method, _, _ := strings.Cut(rt.Pattern, " ")
+							method, _, _ := splitPattern(rt.Pattern)
 							path := w.fill(t, rt, "", staticFile)
 							head := w.auditHead(t)
 							res := a.Do(nil, method, path, w.f.token(t, actor), nil)
@@ -443,4 +443,14 @@ func TestRouteTableAccess(t *testing.T) {
 			}
 		})
 	})
+}
+
+// splitPattern splits a mux pattern into its method and path; a pattern
+// without a method (it matches every method) is called with GET.
+func splitPattern(pattern string) (method, path string, hasMethod bool) {
+	method, path, hasMethod = strings.Cut(pattern, " ")
+	if !hasMethod {
+		return http.MethodGet, pattern, false
+	}
+	return method, path, true
 }

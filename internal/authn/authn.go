@@ -16,6 +16,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/httpx"
 )
 
 // CookieName is the session cookie. The __Host- prefix makes browsers
@@ -92,7 +93,7 @@ func Middleware(acc *accounts.Service) func(http.Handler) http.Handler {
 				if p, err := acc.AuthenticateToken(r.Context(), strings.TrimSpace(bearer)); err == nil {
 					id.principal = p
 				} else if !errors.Is(err, accounts.ErrUnauthorized) {
-					http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+					unavailable(w, r)
 					return
 				}
 			} else if c, err := r.Cookie(CookieName); err == nil {
@@ -103,13 +104,19 @@ func Middleware(acc *accounts.Service) func(http.Handler) http.Handler {
 				case errors.Is(err, accounts.ErrUnauthorized):
 					ClearCookie(w)
 				default:
-					http.Error(w, "service unavailable", http.StatusServiceUnavailable)
+					unavailable(w, r)
 					return
 				}
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
 		})
 	}
+}
+
+// unavailable answers when credentials could not be checked (the database
+// did not answer): not a refusal, so not 401.
+func unavailable(w http.ResponseWriter, r *http.Request) {
+	httpx.WriteProblem(w, r, http.StatusServiceUnavailable, "unavailable", "The service is unavailable; try again shortly.")
 }
 
 // SetCookie sends the session cookie.

@@ -70,6 +70,11 @@ func New(opt Options, surfaces ...Surface) *Handler {
 		// Metrics hold counts and timings by route pattern, never paths,
 		// users or values, so a scraper needs no account.
 		authn.PublicRoute("GET /metrics", opt.Metrics.Handler().ServeHTTP),
+		// Unknown API paths answer with a problem document like the rest of
+		// the API, not the router's plain text.
+		authn.PublicRoute("/api/", func(w http.ResponseWriter, r *http.Request) {
+			httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "No such endpoint.")
+		}),
 	}, Deny: DenyProblem}
 	h := &Handler{}
 	for _, s := range append([]Surface{ops}, surfaces...) {

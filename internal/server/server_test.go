@@ -48,6 +48,7 @@ func TestGuardsAndOperationalRoutes(t *testing.T) {
 		{"health", "GET", "/healthz", nil, 200, "ok"},
 		{"ready", "GET", "/readyz", nil, 200, "ready"},
 		{"unknown path", "GET", "/nowhere", nil, 404, ""},
+		{"unknown API path", "DELETE", "/api/v1/nowhere", nil, 404, `"code":"not_found"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,8 +74,8 @@ func TestGuardsAndOperationalRoutes(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `route="GET /closed"`) {
 		t.Errorf("metrics do not count refused requests by route:\n%s", rec.Body)
 	}
-	if len(h.Routes) != 7 {
-		t.Errorf("%d routes mounted, want 7 (4 + healthz, readyz, metrics)", len(h.Routes))
+	if len(h.Routes) != 8 {
+		t.Errorf("%d routes mounted, want 8 (4 + healthz, readyz, metrics, API not found)", len(h.Routes))
 	}
 }
 

@@ -69,7 +69,7 @@ func Each(t *testing.T, fn func(t *testing.T, a *App)) {
 func New(t testing.TB, url string) *App {
 	t.Helper()
 	dir := t.TempDir()
-	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: url, LogLevel: "info", LogFormat: "json"}
+	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: url, LogLevel: "info", LogFormat: "json", BehindTLS: true}
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}

@@ -230,3 +230,30 @@ func TestCodeErrors(t *testing.T) {
 		t.Fatalf("Code(before 1970) error = %v, want ErrInvalidTime", err)
 	}
 }
+
+// Codes come from sign-in forms: checking never panics, and only a string
+// of six digits (after trimming spaces) can ever be accepted.
+func FuzzCheck(f *testing.F) {
+	secret, _, err := NewSecret("Amparo", "fuzz@example.org")
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	valid, err := Code(secret, now)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{valid, " " + valid + " ", "", "12345", "1234567", "١٢٣٤٥٦", "12a456", "\x00\x00\x00\x00\x00\x00"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, code string) {
+		_, ok := Check(secret, code, now, 0)
+		if !ok {
+			return
+		}
+		trimmed := strings.TrimSpace(code)
+		if len(trimmed) != 6 || strings.Trim(trimmed, "0123456789") != "" {
+			t.Fatalf("Check accepted %q", code)
+		}
+	})
+}
