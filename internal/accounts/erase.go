@@ -28,6 +28,9 @@ func (s *Service) EraseUser(ctx context.Context, p access.Principal, id string) 
 		if err != nil {
 			return err
 		}
+		if !p.Allows("user.erase", rec) {
+			return ErrForbidden
+		}
 		var keyID string
 		if err := store.ScanRow(tx.QueryRow(ctx, `SELECT COALESCE(data_key_id, '') FROM users WHERE id = ?`, id), &keyID); err != nil {
 			return notFound(err)

@@ -28,6 +28,7 @@ func (a *API) Routes() []authn.Route {
 		perm("POST /api/v1/users", "user.create", a.createUser),
 		perm("GET /api/v1/users/{id}", "user.read", a.getUser),
 		perm("PATCH /api/v1/users/{id}", "user.update", a.updateUser),
+		perm("DELETE /api/v1/users/{id}", "user.erase", a.eraseUser),
 		perm("POST /api/v1/users/{id}/disable", "user.update", a.disableUser),
 		perm("POST /api/v1/users/{id}/enable", "user.update", a.enableUser),
 		perm("POST /api/v1/users/{id}/reset-password", "user.update", a.resetPassword),

@@ -99,6 +99,10 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		}
 		return w.targetMember, true
 	case "users":
+		if method == http.MethodDelete {
+			// Erasure cannot be undone: each call gets its own account.
+			return w.a.NewUser(w.f.orgA.ID, access.RoleViewer, "").ID, true
+		}
 		return w.target.ID, true
 	case "tokens":
 		if method == http.MethodDelete || method == http.MethodPost {

@@ -153,3 +153,11 @@ func (a *API) resetTOTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (a *API) eraseUser(w http.ResponseWriter, r *http.Request) {
+	if err := a.acc.EraseUser(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id")); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
