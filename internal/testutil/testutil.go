@@ -211,3 +211,12 @@ func (a *App) Do(c *http.Client, method, path, token string, body any) Response 
 	}
 	return Response{Status: res.StatusCode, Header: res.Header, Body: b}
 }
+
+// WithT returns a copy of a that reports failures to t: fuzz targets share
+// one application across iterations but must fail through each
+// iteration's own t.
+func (a *App) WithT(t testing.TB) *App {
+	c := *a
+	c.T = t
+	return &c
+}
