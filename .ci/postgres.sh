@@ -6,9 +6,11 @@ set -euo pipefail
 port=55432
 dir=/tmp/amparo-ci-pg
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+sudo=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then sudo=sudo; fi
 if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
   echo "installing postgresql with apt…" >&2
-  apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2
+  $sudo apt-get update -qq >&2 && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
