@@ -141,20 +141,8 @@ func (s *Service) ListMemberships(ctx context.Context, p access.Principal, orgID
 		where, args = append(where, "id > ?"), append(args, page.Cursor)
 	}
 	args = append(args, page.limit()+1)
-	rows, err := s.db.Query(ctx, `SELECT `+membershipColumns+` FROM memberships WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+	out, err := queryAll(ctx, s.db, scanMembership, `SELECT `+membershipColumns+` FROM memberships WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var out []Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	out, next := trimPage(out, page.limit(), func(m Membership) string { return m.ID })
@@ -163,22 +151,17 @@ func (s *Service) ListMemberships(ctx context.Context, p access.Principal, orgID
 
 // userMemberships returns the memberships of userID that p may read.
 func (s *Service) userMemberships(ctx context.Context, q store.Queryer, p access.Principal, userID string) ([]Membership, error) {
-	rows, err := q.Query(ctx, `SELECT `+membershipColumns+` FROM memberships WHERE user_id = ? ORDER BY created_at, id`, userID)
+	all, err := queryAll(ctx, q, scanMembership, `SELECT `+membershipColumns+` FROM memberships WHERE user_id = ? ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, err
-		}
+	for _, m := range all {
 		if p.Allows("membership.read", m.record()) {
 			out = append(out, m)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Service) loadMembership(ctx context.Context, q store.Queryer, p access.Principal, id string) (Membership, error) {

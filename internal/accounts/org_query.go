@@ -131,21 +131,9 @@ func (s *Service) ListOrganisations(ctx context.Context, p access.Principal, q s
 		where, args = append(where, "(name > ? OR (name = ? AND id > ?))"), append(args, name, name, page.Cursor)
 	}
 	args = append(args, page.limit()+1)
-	rows, err := s.db.Query(ctx, `SELECT `+orgColumns+` FROM organisations WHERE `+strings.Join(where, " AND ")+
+	out, err := queryAll(ctx, s.db, scanOrg, `SELECT `+orgColumns+` FROM organisations WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY name, id LIMIT ?`, args...)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var out []Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	out, next := trimPage(out, page.limit(), func(o Organisation) string { return o.ID })

@@ -9,6 +9,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -138,6 +139,24 @@ func (p Page) limit() int {
 	default:
 		return p.Limit
 	}
+}
+
+// queryAll runs a query and scans every row with scan.
+func queryAll[T any](ctx context.Context, q store.Queryer, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // trimPage cuts one extra fetched row and returns the next cursor.

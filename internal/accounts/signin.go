@@ -95,6 +95,29 @@ func (s *Service) completeMFA(ctx context.Context, tx *store.Tx, sess Session, h
 
 func (s *Service) mfaKey(userID string) string { return "mfa:" + userID }
 
+// checkCode checks a TOTP code against the user's secret, active (at
+// sign-in) or pending (at enrolment), and spends its time step. A missing
+// secret in the wanted state is ErrUnauthorized at sign-in and ErrForbidden
+// at enrolment.
+func (s *Service) checkCode(ctx context.Context, tx *store.Tx, userID, code string, active bool) error {
+	r, err := scanUserRow(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, userID))
+	if err != nil || (r.totpEnabled != nil) != active || r.totpSecretEnc == nil {
+		if active {
+			return ErrUnauthorized
+		}
+		return ErrForbidden
+	}
+	secret, err := s.vault.OpenString(ctx, tx, r.keyID, userAD(r.id, "totp_secret"), r.totpSecretEnc)
+	if err != nil {
+		return err
+	}
+	step, ok := totp.Check(secret, code, s.now(), r.totpLastStep)
+	if !ok {
+		return ErrUnauthorized
+	}
+	return s.spendStep(ctx, tx, userID, step)
+}
+
 // spendStep records that the TOTP time step has been used. The update is
 // conditional so that two requests racing with the same code cannot both
 // pass: only one of them moves totp_last_step forward.
@@ -117,21 +140,10 @@ func (s *Service) VerifyTOTP(ctx context.Context, sess Session, code string) (st
 	}
 	var token string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		r, err := scanUserRow(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, sess.UserID))
-		if err != nil || r.totpEnabled == nil || r.totpSecretEnc == nil {
-			return ErrUnauthorized
-		}
-		secret, err := s.vault.OpenString(ctx, tx, r.keyID, userAD(r.id, "totp_secret"), r.totpSecretEnc)
-		if err != nil {
+		if err := s.checkCode(ctx, tx, sess.UserID, code, true); err != nil {
 			return err
 		}
-		step, ok := totp.Check(secret, code, s.now(), r.totpLastStep)
-		if !ok {
-			return ErrUnauthorized
-		}
-		if err := s.spendStep(ctx, tx, sess.UserID, step); err != nil {
-			return err
-		}
+		var err error
 		token, err = s.completeMFA(ctx, tx, sess, "totp")
 		return err
 	})
@@ -211,39 +223,27 @@ func (s *Service) ConfirmTOTPEnrolment(ctx context.Context, sess Session, code s
 	var token string
 	var codes []string
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		r, err := scanUserRow(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, sess.UserID))
-		if err != nil || r.totpEnabled != nil || r.totpSecretEnc == nil {
-			return ErrForbidden
-		}
-		secret, err := s.vault.OpenString(ctx, tx, r.keyID, userAD(r.id, "totp_secret"), r.totpSecretEnc)
-		if err != nil {
-			return err
-		}
-		step, ok := totp.Check(secret, code, s.now(), r.totpLastStep)
-		if !ok {
-			return ErrUnauthorized
-		}
-		if err := s.spendStep(ctx, tx, r.id, step); err != nil {
+		if err := s.checkCode(ctx, tx, sess.UserID, code, false); err != nil {
 			return err
 		}
 		now := micros(s.now())
-		if _, err := tx.Exec(ctx, `UPDATE users SET totp_enabled_at = ?, updated_at = ? WHERE id = ?`, now, now, r.id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET totp_enabled_at = ?, updated_at = ? WHERE id = ?`, now, now, sess.UserID); err != nil {
 			return err
 		}
 		plain, hashes, err := totp.NewRecoveryCodes(10)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, r.id); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM recovery_codes WHERE user_id = ?`, sess.UserID); err != nil {
 			return err
 		}
 		for _, h := range hashes {
-			if _, err := tx.Exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, r.id, h); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, sess.UserID, h); err != nil {
 				return err
 			}
 		}
 		codes = plain
-		if err := s.log(ctx, tx, access.Principal{UserID: sess.UserID}, "user.totp_enable", "user", r.id, sess.OrgID, "totp_enabled_at", "recovery_codes"); err != nil {
+		if err := s.log(ctx, tx, access.Principal{UserID: sess.UserID}, "user.totp_enable", "user", sess.UserID, sess.OrgID, "totp_enabled_at", "recovery_codes"); err != nil {
 			return err
 		}
 		token, err = s.completeMFA(ctx, tx, sess, "totp")

@@ -125,20 +125,8 @@ func (s *Service) ListTokens(ctx context.Context, p access.Principal, page Page)
 		where, args = append(where, "id > ?"), append(args, page.Cursor)
 	}
 	args = append(args, page.limit()+1)
-	rows, err := s.db.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
+	out, err := queryAll(ctx, s.db, scanToken, `SELECT `+tokenColumns+` FROM api_tokens WHERE `+strings.Join(where, " AND ")+` ORDER BY id LIMIT ?`, args...)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	out, next := trimPage(out, page.limit(), func(t Token) string { return t.ID })

@@ -11,9 +11,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/amparo-project/amparo/internal/testutil"
 )
 
 // run runs the command line with stdin and returns the exit code and
@@ -28,7 +29,7 @@ func run(t *testing.T, stdin string, args ...string) (int, string) {
 func TestServeDemoStartsAndStops(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncWriter{}
+	out := &testutil.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- runServe(ctx, env{stdin: strings.NewReader(""), stdout: out, stderr: io.Discard},
@@ -71,23 +72,6 @@ func TestServeDemoStartsAndStops(t *testing.T) {
 	if code != 0 || strings.Count(text, "@demo.amparo.test") != 3 || strings.Contains(text, "in use") {
 		t.Fatalf("demo again: %d\n%s", code, text)
 	}
-}
-
-type syncWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *syncWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *syncWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }
 
 func TestRefusesReadableKeyFile(t *testing.T) {
