@@ -7,6 +7,8 @@
 # .ci/postgres.sh starts a throw-away one on 127.0.0.1:55432 (installing it
 # with apt when missing). AMPARO_TEST_SQLITE_ONLY=1 skips PostgreSQL.
 # FUZZTIME (default 20s) sets how long each fuzz target runs; 0 skips fuzzing.
+# The browser test (internal/browsertest) runs when Debian's chromium and
+# chromium-driver are installed and skips otherwise; .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

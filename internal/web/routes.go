@@ -14,6 +14,7 @@ func (w *Web) Routes() []authn.Route {
 	public, step, perm := authn.PublicRoute, authn.StepRoute, authn.PermRoute
 	return []authn.Route{
 		public("GET /static/{file}", w.serveStatic),
+		public("GET /favicon.ico", noFavicon),
 		public("GET /login", w.loginForm),
 		public("POST /login", w.login),
 		step("GET /login/totp", w.totpForm),

@@ -43,3 +43,10 @@ func (w *Web) serveStatic(rw http.ResponseWriter, r *http.Request) {
 	rw.WriteHeader(http.StatusOK)
 	_, _ = rw.Write(w.static.body) // A failed write means the client left; there is no one to tell.
 }
+
+// noFavicon answers the request browsers make for /favicon.ico on their own
+// with "no content", so that it is neither an error in the browser's console
+// nor a 404 in the metrics. Amparo ships no icon.
+func noFavicon(w http.ResponseWriter, _ *http.Request) {
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -4,6 +4,7 @@ package web
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"testing"
 )
@@ -33,5 +34,13 @@ func TestStylesheet(t *testing.T) {
 	}
 	if cc := b.get("/login").header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("pages must not be cached; Cache-Control %q", cc)
+	}
+}
+
+func TestFaviconHasNoContent(t *testing.T) {
+	rec := httptest.NewRecorder()
+	noFavicon(rec, httptest.NewRequest("GET", "/favicon.ico", nil))
+	if rec.Code != http.StatusNoContent || rec.Body.Len() != 0 {
+		t.Fatalf("favicon = %d %q, want 204 and no body", rec.Code, rec.Body)
 	}
 }
