@@ -31,23 +31,7 @@ func TestCrashSafeWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary; skipped with -short")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "amparo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	data := filepath.Join(dir, "data")
-	amparo := func(stdin string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(bin, append(args, "--data-dir", data)...)
-		cmd.Stdin = strings.NewReader(stdin)
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("amparo %v: %v\n%s%s", args, err, out.String(), errb.String())
-		}
-		return out.String()
-	}
+	bin, data, amparo := buildAmparo(t)
 	amparo("", "user", "add", "--email", "ops@example.org", "--name", "Ops", "--sysadmin")
 	token := strings.TrimSpace(amparo("", "user", "token", "--email", "ops@example.org", "--scopes", "organisation.*"))
 
@@ -92,6 +76,31 @@ func TestCrashSafeWrites(t *testing.T) {
 		t.Fatal("no write was acknowledged: the test exercised nothing")
 	}
 	t.Logf("%d kills, %d acknowledged writes, all present", kills, len(acked))
+}
+
+// buildAmparo builds the real binary (without the race detector, as it
+// ships) and returns it, a data directory, and a function running one of
+// its commands on that directory.
+func buildAmparo(t *testing.T) (bin, data string, amparo func(stdin string, args ...string) string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin = filepath.Join(dir, "amparo")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	data = filepath.Join(dir, "data")
+	amparo = func(stdin string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, append(args, "--data-dir", data)...)
+		cmd.Stdin = strings.NewReader(stdin)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("amparo %v: %v\n%s%s", args, err, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	return bin, data, amparo
 }
 
 func freeAddr(t *testing.T) string {

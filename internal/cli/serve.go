@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/app"
@@ -18,6 +20,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	fs.BoolVar(&cfg.Demo, "demo", envBool("AMPARO_DEMO"), "create demo organisation and accounts, print their one-time passwords (AMPARO_DEMO)")
 	if err := parse(fs, cfg, args); err != nil {
 		return err
+	}
+	// GOMEMLIMIT, when set, is the operator's explicit choice and wins.
+	if cfg.MemoryLimitMiB > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(cfg.MemoryLimitMiB) << 20)
 	}
 	a, err := open(ctx, cfg, e)
 	if err != nil {

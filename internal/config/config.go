@@ -34,6 +34,11 @@ type Config struct {
 	LogLevel  string  // AMPARO_LOG_LEVEL: debug, info, warn, error
 	LogFormat string  // AMPARO_LOG_FORMAT: text or json
 	Demo      bool    // AMPARO_DEMO
+	// MemoryLimitMiB is the Go runtime's soft memory limit for the server
+	// (AMPARO_MEMORY_LIMIT_MIB; 0 = none). Each password hash takes 64 MiB;
+	// without a limit the collector lets garbage from finished hashes pile
+	// up to about twice the live heap before it runs.
+	MemoryLimitMiB int
 }
 
 // Register defines the flags of c on fs, defaulting each to its environment
@@ -49,6 +54,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.Float64Var(&c.APIRate, "api-rate", envFloat("AMPARO_API_RATE", 100), "API requests per second per client, 0 for unlimited (AMPARO_API_RATE)")
 	fs.StringVar(&c.LogLevel, "log-level", env("AMPARO_LOG_LEVEL", "info"), "debug, info, warn or error (AMPARO_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("AMPARO_LOG_FORMAT", "text"), "text or json (AMPARO_LOG_FORMAT)")
+	fs.IntVar(&c.MemoryLimitMiB, "memory-limit-mib", envInt("AMPARO_MEMORY_LIMIT_MIB", 384), "soft memory limit for the server in MiB, 0 for none (AMPARO_MEMORY_LIMIT_MIB)")
 	c.Passphrase = os.Getenv("AMPARO_KEK_PASSPHRASE")
 }
 
@@ -72,6 +78,9 @@ func (c *Config) Finish() error {
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("TLS: give both --tls-cert and --tls-key, or neither"))
+	}
+	if c.MemoryLimitMiB < 0 || (c.MemoryLimitMiB > 0 && c.MemoryLimitMiB < 128) {
+		errs = append(errs, errors.New("memory-limit-mib: must be 0 (none) or at least 128"))
 	}
 	if c.APIRate < 0 {
 		errs = append(errs, errors.New("api-rate: must be 0 (unlimited) or more"))
@@ -109,6 +118,13 @@ func env(name, def string) string {
 func envBool(name string) bool {
 	v, _ := strconv.ParseBool(os.Getenv(name))
 	return v
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
 }
 
 func envFloat(name string, def float64) float64 {

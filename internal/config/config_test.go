@@ -52,11 +52,11 @@ func TestEnvironmentAndFlags(t *testing.T) {
 
 func TestBadConfigurationIsExplained(t *testing.T) {
 	t.Setenv("AMPARO_KEK_PASSPHRASE", "short")
-	_, err := parse(t, "--addr", "nope", "--tls-cert", "x.pem", "--log-level", "loud", "--api-rate", "-1")
+	_, err := parse(t, "--addr", "nope", "--tls-cert", "x.pem", "--log-level", "loud", "--api-rate", "-1", "--memory-limit-mib", "5")
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
-	for _, want := range []string{`address "nope"`, "TLS", "log-level", "api-rate", "AMPARO_KEK_PASSPHRASE"} {
+	for _, want := range []string{`address "nope"`, "TLS", "log-level", "api-rate", "AMPARO_KEK_PASSPHRASE", "memory-limit-mib"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}
