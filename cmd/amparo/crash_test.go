@@ -183,4 +183,3 @@ func checkDatabase(t *testing.T, path string, acked map[string]bool) {
 		t.Fatalf("%d organisations but %d organisation.create audit entries: a half-committed write", orgs, audited)
 	}
 }
-
