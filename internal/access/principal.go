@@ -2,7 +2,10 @@
 
 package access
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Principal is who is acting: a signed-in user or an API token, within one
 // organisation.
@@ -86,15 +89,22 @@ func (p Principal) Allows(perm Permission, rec Record) bool {
 	}
 }
 
-// ParseScopes parses a space-separated list of token scopes, each a granted
-// permission or "resource.*". It returns the unknown entry when one is found.
-func ParseScopes(s string) ([]Permission, string) {
+// knownScopes is every permission and resource wildcard, built once: token
+// scopes are parsed on every API request.
+var knownScopes = sync.OnceValue(func() map[string]bool {
 	known := map[string]bool{}
 	for _, p := range Permissions() {
 		known[string(p)] = true
 		res, _, _ := strings.Cut(string(p), ".")
 		known[res+".*"] = true
 	}
+	return known
+})
+
+// ParseScopes parses a space-separated list of token scopes, each a granted
+// permission or "resource.*". It returns the unknown entry when one is found.
+func ParseScopes(s string) ([]Permission, string) {
+	known := knownScopes()
 	var out []Permission
 	for _, f := range strings.Fields(s) {
 		if !known[f] {

@@ -124,8 +124,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (access.Princi
 	var mfaAt, revoked *int64
 	err := s.db.Scan(s.db.QueryRow(ctx, `SELECT id, user_id, org_id, created_at, last_seen_at, mfa_at, revoked_at FROM sessions WHERE token_hash = ?`,
 		hashToken(token)), &sess.ID, &sess.UserID, &orgID, &created, &lastSeen, &mfaAt, &revoked)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return access.Principal{}, Session{}, ErrUnauthorized
+	}
+	if err != nil {
+		// The database did not answer: not a reason to sign the person out.
+		return access.Principal{}, Session{}, err
 	}
 	now := s.now()
 	sess.CreatedAt, sess.LastSeenAt, sess.MFA = fromMicros(created), fromMicros(lastSeen), mfaAt != nil
@@ -140,8 +144,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (access.Princi
 		return access.Principal{}, Session{}, ErrUnauthorized
 	}
 	p, r, err := s.principalFor(ctx, s.db, sess.UserID, sess.OrgID, sess.MFA)
-	if err != nil {
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrUnauthorized) {
 		return access.Principal{}, Session{}, ErrUnauthorized
+	}
+	if err != nil {
+		return access.Principal{}, Session{}, err
 	}
 	sess.MustChangePassword = r.mustChange == 1
 	if !sess.MFA {

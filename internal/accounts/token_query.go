@@ -4,6 +4,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -188,8 +189,13 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (access.
 		LEFT JOIN memberships m ON m.user_id = t.user_id AND m.org_id = t.org_id
 		WHERE t.token_hash = ?`, hashToken(secret)),
 		&id, &userID, &orgID, &scopes, &expires, &used, &revoked, &sysadmin, &disabled, &role, &team)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return access.Principal{}, ErrUnauthorized
+	}
+	if err != nil {
+		// Not the caller's fault: the database did not answer. Callers
+		// answer 503, not 401.
+		return access.Principal{}, err
 	}
 	now := s.now()
 	if revoked != nil || disabled != nil || !now.Before(fromMicros(expires)) {
@@ -204,7 +210,10 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (access.
 		p.Role = access.RoleSysadmin
 	}
 	if used == nil || now.Sub(fromMicros(*used)) >= tokenTouchEvery {
-		if _, err := s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, micros(now), id); err != nil {
+		// Conditional, so that of the requests in flight when the minute
+		// turns only one writes.
+		if _, err := s.db.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+			micros(now), id, micros(now.Add(-tokenTouchEvery))); err != nil {
 			return access.Principal{}, err
 		}
 	}

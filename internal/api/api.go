@@ -9,6 +9,7 @@
 package api
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"log/slog"
@@ -66,6 +67,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &te):
 		w.Header().Set("Retry-After", strconv.Itoa(int(te.RetryAfter/time.Second)+1))
 		httpx.WriteProblem(w, r, http.StatusTooManyRequests, "rate_limited", "Too many attempts; wait and try again.")
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away; nobody reads an answer, and it is not a
+		// fault of the server.
+		return
 	default:
 		a.logger.ErrorContext(r.Context(), "api request failed", "request_id", httpx.RequestIDFrom(r.Context()), "err", err)
 		httpx.WriteProblem(w, r, http.StatusInternalServerError, "internal", "Something went wrong on our side.")

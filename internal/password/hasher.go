@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"runtime/debug"
+	"sync/atomic"
 )
 
 // Hasher hashes and verifies passwords with argon2id. Each computation holds
@@ -28,6 +30,9 @@ type Hasher struct {
 	// hook, if set, is told each stage of every computation. Only tests set
 	// it, to count computations in flight without relying on timing.
 	hook func(stage)
+	// running counts computations in flight, so the last one to end can
+	// return the memory.
+	running atomic.Int64
 }
 
 // stage is a point in Hasher.compute reported to Hasher.hook.
@@ -131,7 +136,16 @@ func (h *Hasher) compute(ctx context.Context, p Params, pw string, salt []byte) 
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	defer func() { <-h.sem }()
+	defer func() {
+		<-h.sem
+		// Each hash leaves 64 MiB of garbage. When the last one in flight
+		// ends, collect it and return it to the system at once, so a burst
+		// of sign-ins does not leave the server holding hundreds of MiB.
+		if h.running.Add(-1) == 0 {
+			debug.FreeOSMemory()
+		}
+	}()
+	h.running.Add(1)
 	h.notify(stageRunning)
 	defer h.notify(stageDone) // runs before the slot is freed
 	return derive(p, pw, salt), nil

@@ -27,6 +27,9 @@ type dialect interface {
 	mapError(err error) error
 	checkSettings(ctx context.Context, db *DB) error
 	checkpoint(ctx context.Context, db *DB) error
+	// prepareReads says whether reads should reuse prepared statements;
+	// pgx already caches them per connection, modernc's SQLite does not.
+	prepareReads() bool
 }
 
 func dialectFor(url string) (dialect, error) {
@@ -91,6 +94,8 @@ func (sqliteDialect) open(url string) (*sql.DB, *sql.DB, string, error) {
 	r.SetMaxIdleConns(8)
 	return w, r, abs, nil
 }
+
+func (sqliteDialect) prepareReads() bool { return true }
 
 // rebind leaves '?' placeholders as they are: SQLite understands them.
 func (sqliteDialect) rebind(q string) string { return q }
@@ -176,6 +181,8 @@ func (postgres) open(url string) (*sql.DB, *sql.DB, string, error) {
 	db.SetMaxIdleConns(20)
 	return db, db, "", nil
 }
+
+func (postgres) prepareReads() bool { return false }
 
 // rebind turns '?' placeholders into $1, $2, … outside quoted text.
 func (postgres) rebind(q string) string {

@@ -101,3 +101,31 @@ func TestRebindSkipsQuotedMarks(t *testing.T) {
 		t.Fatalf("rebind = %q, want %q", got, want)
 	}
 }
+
+// Reads reuse prepared statements on SQLite; the answers must be those of
+// the current data, including after writes and for queries that fail.
+func TestPreparedReadsSeeCurrentData(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		count := func() int {
+			var n int
+			if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM organisations WHERE country = ?`, "ES"), &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for i := range 3 {
+			if got := count(); got != i {
+				t.Fatalf("count = %d, want %d", got, i)
+			}
+			if _, err := db.Exec(ctx, `INSERT INTO organisations (id, name, country, created_at, updated_at) VALUES (?, ?, 'ES', 1, 1)`,
+				"id"+string(rune('a'+i)), "Org "+string(rune('a'+i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var n int
+		if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM no_such_table`), &n); err == nil {
+			t.Fatal("a query on a missing table succeeded")
+		}
+	})
+}
