@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 // ErrBroken is returned by VerifyReport when the chain is broken.
@@ -125,6 +127,40 @@ func VerifyReport(ctx context.Context, l *Log, w io.Writer) error {
 		}
 		return fmt.Errorf("%w at seq %d: %s", ErrBroken, brk.Seq, brk.Reason)
 	}
-	_, err = fmt.Fprintf(w, "audit chain intact: %d entries\n", n)
+	seq, hash, err := l.Head(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "audit chain intact: %d entries\nhead: %d:%s\n", n, seq, hash)
 	return err
+}
+
+// Head returns the newest entry's sequence number and hash. Recorded
+// outside the database (a ticket, another host), it anchors the chain: a
+// later CheckAnchor proves that no one rewrote the log up to that entry,
+// which the chain alone cannot show against someone able to rewrite the
+// whole tail and the head row.
+func (l *Log) Head(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := l.db.Scan(l.db.QueryRow(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`), &seq, &hash)
+	return seq, hash, err
+}
+
+// CheckAnchor reports whether entry seq still has the hash recorded for it
+// earlier (see Head). It returns ErrBroken when the entry is missing or its
+// hash differs.
+func (l *Log) CheckAnchor(ctx context.Context, seq int64, hash string) error {
+	var got string
+	err := l.db.Scan(l.db.QueryRow(ctx, `SELECT hash FROM audit_log WHERE seq = ?`, seq), &got)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: anchored entry %d is missing", ErrBroken, seq)
+	}
+	if err != nil {
+		return err
+	}
+	if got != hash {
+		return fmt.Errorf("%w: entry %d no longer has the anchored hash", ErrBroken, seq)
+	}
+	return nil
 }

@@ -179,10 +179,18 @@ func TestVerifyReport(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
+				want := tc.wantOut
+				if !tc.wantBroken {
+					seq, hash, err := l.Head(context.Background())
+					if err != nil {
+						t.Fatal(err)
+					}
+					want += fmt.Sprintf("head: %d:%s\n", seq, hash)
+				}
 				var out bytes.Buffer
 				err := VerifyReport(context.Background(), l, &out)
-				if out.String() != tc.wantOut {
-					t.Errorf("output %q, want %q", out.String(), tc.wantOut)
+				if out.String() != want {
+					t.Errorf("output %q, want %q", out.String(), want)
 				}
 				if errors.Is(err, ErrBroken) != tc.wantBroken || (!tc.wantBroken && err != nil) {
 					t.Errorf("VerifyReport error = %v, want broken %v", err, tc.wantBroken)
@@ -190,4 +198,35 @@ func TestVerifyReport(t *testing.T) {
 			})
 		})
 	}
+}
+
+// An anchor recorded from Head catches a rewrite of the chain that keeps
+// it internally consistent.
+func TestCheckAnchor(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		l, _ := seedChain(t, db)
+		seq, hash, err := l.Head(ctx)
+		if err != nil || seq != 10 {
+			t.Fatalf("Head = %d, %q, %v", seq, hash, err)
+		}
+		if err := l.CheckAnchor(ctx, seq, hash); err != nil {
+			t.Fatalf("fresh anchor: %v", err)
+		}
+		if _, err := l.Append(ctx, Entry{Action: "later.entry"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.CheckAnchor(ctx, seq, hash); err != nil {
+			t.Fatalf("anchor after a later append: %v", err)
+		}
+		if _, err := db.Raw().Exec(`UPDATE audit_log SET hash = 'x' WHERE seq = 10`); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.CheckAnchor(ctx, seq, hash); !errors.Is(err, ErrBroken) {
+			t.Fatalf("rewritten anchored entry: %v, want ErrBroken", err)
+		}
+		if err := l.CheckAnchor(ctx, 99, hash); !errors.Is(err, ErrBroken) {
+			t.Fatalf("missing anchored entry: %v, want ErrBroken", err)
+		}
+	})
 }

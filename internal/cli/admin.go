@@ -63,15 +63,36 @@ func runAudit(ctx context.Context, e env, args []string) error {
 		return errors.New("usage: amparo audit verify [flags]")
 	}
 	fs, cfg := flags("audit verify", e)
+	anchor := fs.String("anchor", "", "SEQ:HASH printed as the head by an earlier verify and kept elsewhere; checks that entry is unchanged")
 	if err := parse(fs, cfg, args[1:]); err != nil {
 		return err
+	}
+	var anchorSeq int64
+	var anchorHash string
+	if *anchor != "" {
+		seq, hash, ok := strings.Cut(*anchor, ":")
+		n, err := strconv.ParseInt(seq, 10, 64)
+		if !ok || err != nil || n < 1 || len(hash) != 64 {
+			return errors.New("--anchor: want SEQ:HASH as printed after \"head:\" by audit verify")
+		}
+		anchorSeq, anchorHash = n, hash
 	}
 	a, err := open(ctx, cfg, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	return audit.VerifyReport(ctx, a.Audit, e.stdout)
+	if err := audit.VerifyReport(ctx, a.Audit, e.stdout); err != nil {
+		return err
+	}
+	if anchorSeq == 0 {
+		return nil
+	}
+	if err := a.Audit.CheckAnchor(ctx, anchorSeq, anchorHash); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "anchor %d matches\n", anchorSeq)
+	return nil
 }
 
 func runKeys(ctx context.Context, e env, args []string) error {

@@ -135,8 +135,16 @@ func TestAdministrationCommands(t *testing.T) {
 	}
 	must("", "user", "add", "--email", "second@example.org", "--name", "Second", "--sysadmin")
 	must("", "user", "disable", "--email", "second@example.org")
-	if out := must("", "audit", "verify"); !strings.Contains(out, "intact") {
+	out = must("", "audit", "verify")
+	head := regexp.MustCompile(`head: (\d+:[0-9a-f]{64})`).FindStringSubmatch(out)
+	if !strings.Contains(out, "intact") || head == nil {
 		t.Fatalf("audit verify: %s", out)
+	}
+	if out := must("", "audit", "verify", "--anchor", head[1]); !strings.Contains(out, "matches") {
+		t.Fatalf("audit verify --anchor: %s", out)
+	}
+	if code, out := run(t, "", "audit", "verify", "--data-dir", dir, "--anchor", "1:"+strings.Repeat("0", 64)); code == 0 || !strings.Contains(out, "anchored hash") {
+		t.Fatalf("a wrong anchor passed: %d %s", code, out)
 	}
 
 	out = must("", "backup")
