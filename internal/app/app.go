@@ -97,7 +97,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	apiSurface := api.New(acc, log, opt.Logger)
 	webSurface := web.New(acc, opt.Logger)
 	a.Handler = server.New(server.Options{
-		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow,
+		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },
 	},
 		server.Surface{Routes: apiSurface.Routes(), Deny: server.DenyProblem},

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -39,6 +40,12 @@ type Config struct {
 	// without a limit the collector lets garbage from finished hashes pile
 	// up to about twice the live heap before it runs.
 	MemoryLimitMiB int
+	// TrustedProxies lists the reverse proxies (networks or addresses,
+	// comma-separated) whose X-Forwarded-For names the client
+	// (AMPARO_TRUSTED_PROXIES). Empty: the socket's address is the client.
+	TrustedProxies string
+	// Proxies is TrustedProxies parsed by Finish.
+	Proxies []netip.Prefix
 }
 
 // Register defines the flags of c on fs, defaulting each to its environment
@@ -55,6 +62,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", env("AMPARO_LOG_LEVEL", "info"), "debug, info, warn or error (AMPARO_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", env("AMPARO_LOG_FORMAT", "text"), "text or json (AMPARO_LOG_FORMAT)")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit-mib", envInt("AMPARO_MEMORY_LIMIT_MIB", 384), "soft memory limit for the server in MiB, 0 for none (AMPARO_MEMORY_LIMIT_MIB)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("AMPARO_TRUSTED_PROXIES", ""), "comma-separated networks of reverse proxies whose X-Forwarded-For to believe (AMPARO_TRUSTED_PROXIES)")
 	c.Passphrase = os.Getenv("AMPARO_KEK_PASSPHRASE")
 }
 
@@ -81,6 +89,11 @@ func (c *Config) Finish() error {
 	}
 	if c.MemoryLimitMiB < 0 || (c.MemoryLimitMiB > 0 && c.MemoryLimitMiB < 128) {
 		errs = append(errs, errors.New("memory-limit-mib: must be 0 (none) or at least 128"))
+	}
+	if p, err := ParsePrefixes(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("trusted-proxies: %w", err))
+	} else {
+		c.Proxies = p
 	}
 	if c.APIRate < 0 {
 		errs = append(errs, errors.New("api-rate: must be 0 (unlimited) or more"))
@@ -132,4 +145,26 @@ func envFloat(name string, def float64) float64 {
 		return v
 	}
 	return def
+}
+
+// ParsePrefixes parses a comma-separated list of networks (CIDR) or single
+// addresses, as given in configuration.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither a network (10.0.0.0/8) nor an address", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }

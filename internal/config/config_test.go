@@ -52,13 +52,32 @@ func TestEnvironmentAndFlags(t *testing.T) {
 
 func TestBadConfigurationIsExplained(t *testing.T) {
 	t.Setenv("AMPARO_KEK_PASSPHRASE", "short")
-	_, err := parse(t, "--addr", "nope", "--tls-cert", "x.pem", "--log-level", "loud", "--api-rate", "-1", "--memory-limit-mib", "5")
+	_, err := parse(t, "--addr", "nope", "--tls-cert", "x.pem", "--log-level", "loud", "--api-rate", "-1", "--memory-limit-mib", "5", "--trusted-proxies", "10.0.0.0/8,bogus")
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
-	for _, want := range []string{`address "nope"`, "TLS", "log-level", "api-rate", "AMPARO_KEK_PASSPHRASE", "memory-limit-mib"} {
+	for _, want := range []string{`address "nope"`, "TLS", "log-level", "api-rate", "AMPARO_KEK_PASSPHRASE", "memory-limit-mib", "trusted-proxies"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}
+	}
+}
+
+func TestParsePrefixes(t *testing.T) {
+	got, err := ParsePrefixes(" 10.1.2.3/8, 192.0.2.7 ,, ::ffff:192.0.2.8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.0.2.7/32", "192.0.2.8/32"}
+	if len(got) != len(want) {
+		t.Fatalf("ParsePrefixes = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("prefix %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	if _, err := ParsePrefixes("10.0.0.0/8, nonsense"); err == nil {
+		t.Fatal("bad network accepted")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/accounts"
@@ -36,6 +37,8 @@ type Options struct {
 	Logger   *slog.Logger
 	Metrics  *httpx.Metrics
 	HSTS     bool
+	// Proxies are the trusted reverse proxies (see httpx.TrustProxies).
+	Proxies []netip.Prefix
 	// Allow is the request rate limit per client (principal, or address
 	// when anonymous); nil means unlimited.
 	Allow func(key string) (time.Duration, bool)
@@ -85,6 +88,7 @@ func New(opt Options, surfaces ...Surface) *Handler {
 	}
 	middleware := []httpx.Middleware{
 		httpx.RequestID(),
+		httpx.TrustProxies(opt.Proxies),
 		httpx.SecurityHeaders(opt.HSTS),
 		httpx.AccessLog(opt.Logger),
 		opt.Metrics.Middleware(),
