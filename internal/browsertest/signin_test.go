@@ -95,14 +95,14 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 	b.waitPath("/login")
 	b.fill("input[name=email]", email)
 	b.fill("input[name=password]", srv.adminPassword)
-	b.click(ByXPath, "//main//button[normalize-space()='Sign in']")
+	b.click(ByCSS, "[data-testid=login-submit]")
 
 	// The administrator's role needs a second factor before anything else.
 	b.waitPath("/account/totp/enrol")
-	b.click(ByXPath, "//main//button[normalize-space()='Set up authenticator']")
+	b.click(ByCSS, "[data-testid=totp-setup]")
 	// The key is shown in groups of four for typing by hand; the first
 	// p.secret is the key, the second (folded away) its otpauth:// address.
-	secret := strings.ReplaceAll(b.text(ByCSS, "main p.secret > code"), " ", "")
+	secret := strings.ReplaceAll(b.text(ByCSS, "[data-testid=totp-secret]"), " ", "")
 	if !regexp.MustCompile(`^[A-Z2-7]{32}$`).MatchString(secret) {
 		t.Fatalf("the key shown is not 160 bits of base32: %d characters", len(secret))
 	}
@@ -111,11 +111,11 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 		t.Fatal(err)
 	}
 	b.fill("input[name=code]", code)
-	b.click(ByXPath, "//main//button[normalize-space()='Turn on two-factor sign-in']")
+	b.click(ByCSS, "[data-testid=totp-confirm]")
 
 	// The recovery codes, shown once.
 	b.waitPath("/account/totp/confirm")
-	codes := b.findAll(ByCSS, "ol.codes li code")
+	codes := b.findAll(ByCSS, "[data-testid=recovery-codes] li code")
 	seen := map[string]bool{}
 	for _, c := range codes {
 		text, err := c.Text()
@@ -127,7 +127,7 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 	if len(codes) != 10 || len(seen) != 10 || seen[""] {
 		t.Fatalf("%d recovery codes shown, %d distinct and non-empty; want 10", len(codes), len(seen))
 	}
-	b.click(ByXPath, "//main//a[starts-with(normalize-space(), 'I have written them down')]")
+	b.click(ByCSS, "[data-testid=recovery-continue]")
 
 	// The one-time password must be replaced before anything else.
 	b.waitPath("/account/password")
@@ -137,7 +137,7 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 	b.fill("input[name=current_password]", srv.adminPassword)
 	b.fill("input[name=new_password]", newPassword)
 	b.fill("input[name=confirm]", newPassword)
-	b.click(ByXPath, "//main//button[normalize-space()='Change password']")
+	b.click(ByCSS, "[data-testid=password-submit]")
 
 	// Signed in. The session cookie is __Host- and Secure, and a browser
 	// keeps such a cookie over plain http only on localhost: this is the
@@ -152,14 +152,14 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 	b.checkSessionCookie()
 
 	// An API token, issued in the browser and used from a program.
-	b.click(ByXPath, "//nav//a[normalize-space()='Tokens']")
+	b.click(ByCSS, "[data-testid=nav-tokens]")
 	b.waitPath("/account/tokens")
 	b.fill("input[name=name]", "browser test")
 	// GET /api/v1/me, the README's first example, needs user.read like any
 	// other read of a user; organisation.read is for the organisations.
 	b.fill("input[name=scopes]", "organisation.read user.read")
-	b.click(ByXPath, "//main//button[normalize-space()='Issue token']")
-	token := b.property(ByCSS, "main input#secret", "value")
+	b.click(ByCSS, "[data-testid=token-issue]")
+	token := b.property(ByCSS, "[data-testid=token-secret]", "value")
 	if !strings.HasPrefix(token, "amp_") {
 		t.Fatalf("the token shown does not start with amp_ (%d characters)", len(token))
 	}
@@ -167,7 +167,7 @@ func signInFlow(t *testing.T, srv server, b *browser) {
 
 	// Signing out ends the session: the home page sends the browser back to
 	// the sign-in page.
-	b.click(ByXPath, "//nav//button[normalize-space()='Sign out']")
+	b.click(ByCSS, "[data-testid=nav-signout]")
 	b.waitPath("/login")
 	b.open(srv.base + "/")
 	b.waitPath("/login")

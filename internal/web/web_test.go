@@ -245,7 +245,7 @@ func contains(t *testing.T, what, body string, wants ...string) {
 }
 
 // secretRE finds the grouped TOTP secret on the enrolment page.
-var secretRE = regexp.MustCompile(`<p class="secret"><code>([A-Z2-7 ]+)</code></p>`)
+var secretRE = regexp.MustCompile(`<code data-testid="totp-secret">([A-Z2-7 ]+)</code>`)
 
 // signedIn returns a browser signed in as a new viewer, a role that needs
 // no second factor, with the user.
