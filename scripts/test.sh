@@ -21,10 +21,13 @@ if [ -n "$unformatted" ]; then echo "not gofmt-formatted:"; echo "$unformatted";
 step "go vet"
 go vet ./...
 
-# staticcheck from the Go module proxy, pinned; STATICCHECK=0 skips it.
-if [ "${STATICCHECK:-1}" != 0 ]; then
+# staticcheck and gosec (high severity; every #nosec in the code says why)
+# from the Go module proxy, pinned; LINT=0 skips them.
+if [ "${LINT:-1}" != 0 ]; then
   step "staticcheck"
   go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+  step "gosec (high severity)"
+  go run github.com/securego/gosec/v2/cmd/gosec@v2.22.11 -quiet -severity high ./...
 fi
 
 if [ -z "${AMPARO_TEST_POSTGRES_URL:-}" ] && [ "${AMPARO_TEST_SQLITE_ONLY:-0}" != 1 ]; then

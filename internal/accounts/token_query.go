@@ -92,6 +92,7 @@ func joinScopes(perms []access.Permission) string {
 	return strings.Join(parts, " ")
 }
 
+// #nosec G101 -- a column list; token secrets are never stored.
 const tokenColumns = `id, user_id, COALESCE(org_id, ''), name, scopes, created_at, expires_at, last_used_at, revoked_at`
 
 func scanToken(sc interface{ Scan(...any) error }) (Token, error) {

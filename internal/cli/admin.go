@@ -139,7 +139,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	for _, acc := range seeded {
 		pw := acc.Password
 		if pw == "" {
-			pw = "(in use; unchanged)"
+			pw = "(in use; unchanged)" // #nosec G101 -- a message, not a credential
 		}
 		fmt.Fprintf(e.stdout, "%-30s %-11s %s\n", acc.Email, acc.Role, pw)
 	}

@@ -79,7 +79,7 @@ func ParsePHC(phc string) (p Params, salt, key []byte, err error) {
 	if !okS || !okK {
 		return Params{}, nil, nil, ErrMalformedHash
 	}
-	p = Params{Memory: m, Time: t, Threads: uint8(l), SaltLen: len(salt), KeyLen: len(key)}
+	p = Params{Memory: m, Time: t, Threads: uint8(l), SaltLen: len(salt), KeyLen: len(key)} // #nosec G115 -- parseCost bounds p= to 1..255
 	return p, salt, key, nil
 }
 
@@ -138,5 +138,5 @@ func formatPHC(p Params, salt, key []byte) string {
 // derive runs argon2id with p over pw and salt. It does no throttling; only
 // Hasher.compute calls it.
 func derive(p Params, pw string, salt []byte) []byte {
-	return argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(p.KeyLen))
+	return argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, uint32(p.KeyLen)) // #nosec G115 -- KeyLen is 16..64 (decodeCanonical, production 32)
 }
