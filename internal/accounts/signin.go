@@ -8,6 +8,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/ratelimit"
 	"github.com/amparo-project/amparo/internal/requestid"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/totp"
@@ -30,7 +31,7 @@ func (e *ThrottledError) Unwrap() error { return ErrThrottled }
 func (s *Service) SignIn(ctx context.Context, email, pw, clientAddr string) (string, Session, error) {
 	email = normaliseEmail(email)
 	accountKey := "acct:" + s.vault.BlindIndex("users.email", email)
-	addrKey := "addr:" + clientAddr
+	addrKey := "addr:" + ratelimit.AddressKey(clientAddr)
 	if wait, blocked := s.perAccount.Check(accountKey); blocked {
 		return "", Session{}, &ThrottledError{wait}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/ratelimit"
 )
 
 // MaxBody caps request bodies (SECURITY-BAR 24).
@@ -120,7 +121,7 @@ func rateKey(r *http.Request) string {
 	if p := authn.PrincipalFrom(r.Context()); p.Authenticated() {
 		return "user:" + p.UserID
 	}
-	return "addr:" + httpx.ClientIP(r)
+	return "addr:" + ratelimit.AddressKey(httpx.ClientIP(r))
 }
 
 func guard(rt authn.Route, deny func(http.ResponseWriter, *http.Request, authn.Refusal)) http.Handler {
