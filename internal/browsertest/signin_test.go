@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/store/storetest"
+	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 	"github.com/amparo-project/amparo/internal/totp"
 )
 
@@ -307,7 +308,7 @@ func startServer(t *testing.T, bin, dbURL string) server {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -20,8 +20,9 @@ import (
 	"net/http"
 	"os/exec"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 )
 
 // Locator strategies (WebDriver section 12.2).
@@ -39,7 +40,7 @@ type Driver struct {
 	// URL is the driver's base address, such as http://127.0.0.1:9515.
 	URL    string
 	cmd    *exec.Cmd
-	output *syncBuffer
+	output *syncbuf.Buffer
 	exited chan struct{}
 	client *http.Client
 }
@@ -51,7 +52,7 @@ func StartDriver(path string, timeout time.Duration) (*Driver, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd := exec.Command(path, "--port="+strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = out, out
 	// The browser inherits chromedriver's output; should one outlive it,
@@ -346,23 +347,4 @@ func freePort() (int, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
-// syncBuffer collects a child process's output, written from the goroutine
-// exec starts, while the test may read it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -16,7 +16,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +26,7 @@ import (
 	"github.com/amparo-project/amparo/internal/config"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/store/storetest"
+	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 )
 
 // App is a running application under test.
@@ -40,24 +40,8 @@ type App struct {
 	Observe func(req *http.Request, status int, header http.Header, body []byte)
 }
 
-// SyncBuffer is a bytes.Buffer safe for concurrent writers (the logger).
-type SyncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns everything written so far.
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// SyncBuffer is a buffer safe for concurrent writers (the logger).
+type SyncBuffer = syncbuf.Buffer
 
 // Each runs fn once per engine with a fresh application.
 func Each(t *testing.T, fn func(t *testing.T, a *App)) {

@@ -3,7 +3,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +26,7 @@ import (
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
+	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 	"github.com/amparo-project/amparo/internal/vault"
 )
 
@@ -40,26 +39,7 @@ type stack struct {
 	db    *store.DB
 	clock *clock.Fake
 	org   accounts.Organisation
-	logs  *syncBuffer
-}
-
-// syncBuffer collects the server's log lines; the server writes from its
-// own goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs  *syncbuf.Buffer
 }
 
 func newStack(t *testing.T) *stack {
@@ -77,7 +57,7 @@ func newStack(t *testing.T) *stack {
 	}
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: audit.New(db, clk), Hasher: password.NewHasher(4), Clock: clk})
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w := New(acc, logger)
 	h := server.New(server.Options{
