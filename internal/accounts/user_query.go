@@ -342,6 +342,17 @@ func (s *Service) ListUsers(ctx context.Context, p access.Principal, f UserFilte
 			out = append(out, u)
 		}
 		out, next = trimPage(out, page.limit(), func(u User) string { return u.ID })
+		if f.Email != "" {
+			// A search by e-mail is a look-up of personal data even when it
+			// finds no one (SECURITY-BAR 14): it is audited by field name.
+			found := ""
+			if len(out) == 1 {
+				found = out[0].ID
+			}
+			if err := s.log(ctx, tx, p, "user.search", "user", found, p.OrgID, "email"); err != nil {
+				return err
+			}
+		}
 		for i := range out {
 			if out[i].Memberships, err = s.userMemberships(ctx, tx, p, out[i].ID); err != nil {
 				return err

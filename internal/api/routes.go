@@ -26,6 +26,7 @@ func (a *API) Routes() []authn.Route {
 		perm("DELETE /api/v1/memberships/{id}", "membership.write", a.deleteMembership),
 		perm("GET /api/v1/users", "user.read", a.listUsers),
 		perm("POST /api/v1/users", "user.create", a.createUser),
+		perm("POST /api/v1/users/search", "user.read", a.searchUsers),
 		perm("GET /api/v1/users/{id}", "user.read", a.getUser),
 		perm("PATCH /api/v1/users/{id}", "user.update", a.updateUser),
 		perm("DELETE /api/v1/users/{id}", "user.erase", a.eraseUser),

@@ -160,8 +160,9 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		"POST /api/v1/users": func() any {
 			return map[string]any{"email": ids.New() + "@example.org", "name": testutil.Sentinel("name"), "org_id": w.f.orgA.ID, "role": "viewer"}
 		},
-		"PATCH /api/v1/users/{id}": func() any { return map[string]any{} },
-		"POST /api/v1/tokens":      func() any { return map[string]any{"name": "route test", "scopes": []string{"user.read"}} },
+		"PATCH /api/v1/users/{id}":  func() any { return map[string]any{} },
+		"POST /api/v1/users/search": func() any { return map[string]any{"email": w.target.Email} },
+		"POST /api/v1/tokens":       func() any { return map[string]any{"name": "route test", "scopes": []string{"user.read"}} },
 	}
 }
 

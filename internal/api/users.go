@@ -59,7 +59,31 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	users, next, err := a.acc.ListUsers(r.Context(), authn.PrincipalFrom(r.Context()),
-		accounts.UserFilter{OrgID: q.Get("org_id"), Email: q.Get("email")}, pg)
+		accounts.UserFilter{OrgID: q.Get("org_id")}, pg)
+	a.writeUsers(w, r, users, next, err)
+}
+
+// searchUsers finds a user by e-mail. The address travels in the body, not
+// the query string, so that it stays out of URLs (proxy logs, browser
+// history).
+func (a *API) searchUsers(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Email string `json:"email"`
+		OrgID string `json:"org_id"`
+	}
+	if !httpx.DecodeJSON(w, r, &body) {
+		return
+	}
+	if body.Email == "" {
+		a.fail(w, r, &accounts.ValidationError{Errors: []accounts.FieldError{{Field: "email", Code: "required"}}})
+		return
+	}
+	users, next, err := a.acc.ListUsers(r.Context(), authn.PrincipalFrom(r.Context()),
+		accounts.UserFilter{OrgID: body.OrgID, Email: body.Email}, accounts.Page{})
+	a.writeUsers(w, r, users, next, err)
+}
+
+func (a *API) writeUsers(w http.ResponseWriter, r *http.Request, users []accounts.User, next string, err error) {
 	if err != nil {
 		a.fail(w, r, err)
 		return
