@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
@@ -29,17 +28,15 @@ type auditJSON struct {
 	Hash       string   `json:"hash"`
 }
 
-// listAudit lists audit entries, newest first. An organisation
-// administrator sees only their organisation's entries whatever the filter.
+// listAudit lists audit entries, newest first, within the reader's scope
+// whatever the filter (see audit.Filter.Restrict).
 func (a *API) listAudit(w http.ResponseWriter, r *http.Request) {
 	p := authn.PrincipalFrom(r.Context())
 	q := r.URL.Query()
 	f := audit.Filter{OrgID: q.Get("org_id"), ActorID: q.Get("actor_id"), Action: q.Get("action"),
 		ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id")}
 	var bad []accounts.FieldError
-	if p.Scope("audit.read") < access.ScopeAll {
-		f.OrgID = p.OrgID
-	}
+	f.Restrict(p.Scope("audit.read"), p.OrgID, p.UserID)
 	for name, dst := range map[string]*time.Time{"since": &f.Since, "until": &f.Until} {
 		if s := q.Get(name); s != "" {
 			t, err := time.Parse(time.RFC3339, s)

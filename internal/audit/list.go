@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/amparo-project/amparo/internal/access"
 	"strings"
 	"time"
 )
@@ -28,6 +29,20 @@ type Filter struct {
 	Before int64
 	// Limit is the page size: DefaultLimit when <= 0, at most MaxLimit.
 	Limit int
+}
+
+// Restrict narrows f to what a reader with scope may see, whatever else
+// it asks for: everything (all), their organisation's entries (org), or
+// the entries of their own acts (own, as an analyst sees their changes to
+// reference data, which belong to no organisation).
+func (f *Filter) Restrict(scope access.Scope, orgID, userID string) {
+	switch {
+	case scope >= access.ScopeAll:
+	case scope >= access.ScopeOrg:
+		f.OrgID = orgID
+	default:
+		f.ActorID = userID
+	}
 }
 
 // List returns the entries matching f, newest (highest Seq) first, and the

@@ -45,17 +45,23 @@ type Route struct {
 	Kind    Kind
 	Perm    access.Permission // for Permitted routes
 	Handler http.HandlerFunc
+	// MaxBody caps the request body in bytes; 0 means the server's
+	// default. Only routes that take files raise it.
+	MaxBody int64
 }
 
+// WithMaxBody returns the route with its body cap set to n bytes.
+func (r Route) WithMaxBody(n int64) Route { r.MaxBody = n; return r }
+
 // Public, Step and Perm build routes compactly in route tables.
-func PublicRoute(pattern string, h http.HandlerFunc) Route { return Route{pattern, Public, "", h} }
+func PublicRoute(pattern string, h http.HandlerFunc) Route { return Route{Pattern: pattern, Kind: Public, Handler: h} }
 
 // StepRoute builds a SignInStep route.
-func StepRoute(pattern string, h http.HandlerFunc) Route { return Route{pattern, SignInStep, "", h} }
+func StepRoute(pattern string, h http.HandlerFunc) Route { return Route{Pattern: pattern, Kind: SignInStep, Handler: h} }
 
 // PermRoute builds a Permitted route.
 func PermRoute(pattern string, perm access.Permission, h http.HandlerFunc) Route {
-	return Route{pattern, Permitted, perm, h}
+	return Route{Pattern: pattern, Kind: Permitted, Perm: perm, Handler: h}
 }
 
 type ctxKey struct{}

@@ -21,7 +21,8 @@ import (
 	"github.com/amparo-project/amparo/internal/ratelimit"
 )
 
-// MaxBody caps request bodies (SECURITY-BAR 24).
+// MaxBody caps request bodies (SECURITY-BAR 24) on every route that does
+// not set its own cap (authn.Route.MaxBody).
 const MaxBody = 1 << 20
 
 // Surface is a set of routes and how to refuse a request to one of them.
@@ -95,7 +96,6 @@ func New(opt Options, surfaces ...Surface) *Handler {
 		opt.Metrics.Middleware(),
 		httpx.Compress(),
 		httpx.Recover(opt.Logger),
-		httpx.MaxBody(MaxBody),
 		crossOrigin(),
 		authn.Middleware(opt.Accounts),
 	}
@@ -124,13 +124,21 @@ func rateKey(r *http.Request) string {
 	return "addr:" + ratelimit.AddressKey(httpx.ClientIP(r))
 }
 
+// guard lets a request through to its route's handler only when the
+// route's access rule allows it, with the body capped at the route's limit
+// (MaxBody unless the route takes files).
 func guard(rt authn.Route, deny func(http.ResponseWriter, *http.Request, authn.Refusal)) http.Handler {
+	limit := rt.MaxBody
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	h := httpx.MaxBody(limit)(rt.Handler)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if why := authn.Check(r.Context(), rt); why != authn.Allowed {
 			deny(w, r, why)
 			return
 		}
-		rt.Handler(w, r)
+		h.ServeHTTP(w, r)
 	})
 }
 

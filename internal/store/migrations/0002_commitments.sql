@@ -1,0 +1,37 @@
+-- Commitments: which state has signed, ratified, acceded or succeeded to
+-- which instrument, and when. Countries and instruments are reference data
+-- shipped in the binary (internal/countries, internal/commitments/data), so
+-- they are codes here, checked by the domain. Dates are ISO 8601 calendar
+-- dates as text ('YYYY-MM-DD'), which sort and compare correctly as text on
+-- both engines.
+
+-- An import of a file of ratifications: who, when, which file (its
+-- SHA-256), and what it changed. Rows point to the import that last wrote
+-- them, so every record's provenance is known.
+CREATE TABLE ratification_imports (
+    id          TEXT PRIMARY KEY,
+    file_name   TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    actor_id    TEXT NOT NULL,
+    rows_total  INTEGER NOT NULL,
+    inserted    INTEGER NOT NULL,
+    updated     INTEGER NOT NULL,
+    unchanged   INTEGER NOT NULL,
+    created_at  BIGINT NOT NULL
+);
+
+CREATE TABLE ratifications (
+    id           TEXT PRIMARY KEY,
+    country      TEXT NOT NULL,
+    instrument   TEXT NOT NULL,
+    action       TEXT NOT NULL CHECK (action IN ('signature', 'ratification', 'accession', 'succession')),
+    action_date  TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    as_of        TEXT NOT NULL,
+    import_id    TEXT REFERENCES ratification_imports (id),
+    updated_by   TEXT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    updated_at   BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX ratifications_key ON ratifications (country, instrument, action);
+CREATE INDEX ratifications_instrument ON ratifications (instrument, action_date);
