@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+// Package export writes tables as CSV and XLSX downloads, the two forms
+// in which people take Amparo's tables into spreadsheets.
+//
+// Text cells that a spreadsheet would read as a formula (starting with =,
+// +, -, @, tab or carriage return) are prefixed with an apostrophe in CSV
+// and stored as plain strings in XLSX, so that a value typed into Amparo
+// can never run as a formula on the machine of whoever opens the file.
+// Numbers are passed as numbers and stay numbers.
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Table is what is exported: a header and rows of cells. A cell is a
+// string, an int or a float64; nil is an empty cell.
+type Table struct {
+	// Name names the file (without extension) and the XLSX sheet.
+	Name   string
+	Header []string
+	Rows   [][]any
+}
+
+// Formats and their media types.
+const (
+	CSV  = "csv"
+	XLSX = "xlsx"
+)
+
+var mediaTypes = map[string]string{
+	CSV:  "text/csv; charset=utf-8",
+	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+// Valid reports whether format is one this package writes.
+func Valid(format string) bool { _, ok := mediaTypes[format]; return ok }
+
+// Serve answers with t as a download in format (CSV or XLSX). The file is
+// built in memory first, so a failure becomes an error, not half a file.
+func Serve(w http.ResponseWriter, t Table, format string) error {
+	var b strings.Builder
+	var err error
+	switch format {
+	case CSV:
+		err = WriteCSV(&b, t)
+	case XLSX:
+		err = WriteXLSX(&b, t)
+	default:
+		return fmt.Errorf("export: unknown format %q", format)
+	}
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", mediaTypes[format])
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Name + "." + format}))
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// WriteCSV writes t as RFC 4180 CSV with a UTF-8 byte-order mark, which
+// spreadsheet programs need to read non-Latin text (Arabic, Chinese,
+// Russian) correctly.
+func WriteCSV(w io.Writer, t Table) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.Header); err != nil {
+		return err
+	}
+	rec := make([]string, 0, len(t.Header))
+	for _, row := range t.Rows {
+		rec = rec[:0]
+		for _, c := range row {
+			rec = append(rec, csvCell(c))
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func csvCell(c any) string {
+	switch v := c.(type) {
+	case nil:
+		return ""
+	case string:
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			return "'" + v
+		}
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// WriteXLSX writes t as a one-sheet workbook with the header in bold and
+// frozen, streaming the rows so that large tables stay cheap.
+func WriteXLSX(w io.Writer, t Table) error {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }() // Close only removes temporary files.
+	sheet := sheetName(t.Name)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	header := make([]any, len(t.Header))
+	for i, h := range t.Header {
+		header[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	for i, row := range t.Rows {
+		cells := make([]any, len(row))
+		for j, c := range row {
+			if s, ok := c.(string); ok {
+				// A string cell is written as an inline string, never as
+				// a formula, whatever it starts with.
+				cells[j] = excelize.Cell{Value: s}
+				continue
+			}
+			cells[j] = c
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// sheetName makes a valid sheet name: at most 31 characters, none of
+// []:*?/\ .
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`[]:*?/\`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 31 {
+		s = string(r[:31])
+	}
+	if s == "" {
+		s = "Sheet1"
+	}
+	return s
+}
