@@ -28,6 +28,9 @@ const ALIASES = {
   'Bahamas (The)': 'BHS',
   'Bolivia (Plurinational State of)': 'BOL',
   'Cabo Verde': 'CPV',
+  // UNTC's "China" is the People's Republic of China (the actions listed
+  // under it on these pages are all by the PRC, dated after 1971).
+  'China': 'CHN',
   "Côte d'Ivoire": 'CIV',
   'Congo': 'COG',
   'Czech Republic': 'CZE',
@@ -36,6 +39,7 @@ const ALIASES = {
   'Democratic Republic of the Congo': 'COD',
   'Gambia': 'GMB',
   'Gambia (The)': 'GMB',
+  'Holy See': 'VAT',
   'Iran (Islamic Republic of)': 'IRN',
   "Lao People's Democratic Republic": 'LAO',
   'Micronesia (Federated States of)': 'FSM',
@@ -59,6 +63,15 @@ const ALIASES = {
   'Viet Nam': 'VNM',
 }
 
+// Participants in UNTC tables that are not States (no ISO 3166-1 code).
+// Their rows are left out and reported; see SOURCE.md.
+const NOT_STATES = new Set(['European Union'])
+
+// The four kinds of act the data model records for the consent column.
+// UNTC also marks acceptance (A), approval (AA) and formal confirmation (c);
+// those are binding acts of another kind and are left out, never relabelled.
+const CONSENT = {'': 'ratification', a: 'accession', d: 'succession'}
+
 const byName = new Map()
 for (const c of countries) byName.set(c.names.en, c.alpha3)
 
@@ -70,9 +83,11 @@ function alpha3(name, file) {
 
 const MONTHS = {Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12}
 
-// parseCell reads "5 Jun 2007 a" into a date and the depositary's suffix.
+// parseCell reads "5 Jun 2007 a" into a date and the depositary's suffix:
+// none (ratification), a (accession), d (succession), A (acceptance),
+// AA (approval), c (formal confirmation).
 function parseCell(s, file) {
-  const m = /^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})(?: (a|d))?$/.exec(s)
+  const m = /^(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})(?: (a|d|A|AA|c))?$/.exec(s)
   if (!m || !MONTHS[m[2]]) throw new Error(`${file}: cannot read date ${JSON.stringify(s)}`)
   const [, d, mon, y, suffix] = m
   const date = `${y}-${String(MONTHS[mon]).padStart(2, '0')}-${d.padStart(2, '0')}`
@@ -94,6 +109,7 @@ function statusDate(s, file) {
 }
 
 const rows = []
+const left = []
 for (const dir of ['untc', 'ilo']) {
   const d = path.join(here, dir)
   if (!fs.existsSync(d)) continue
@@ -112,22 +128,46 @@ for (const dir of ['untc', 'ilo']) {
     const source = meta.copy ? `${meta.page} (copy: ${meta.copy})` : meta.page
     if (source.includes(',') || source.includes('"')) throw new Error(`${file}: source must not need CSV quoting`)
     const seen = new Set()
+    let signatories = 0
+    let parties = 0
     for (const line of lines) {
       if (line === '' || line.startsWith('#')) continue
       const [name, sig = '', rat = ''] = line.split('\t')
+      // Count every participant the page lists, shipped or not, so that the
+      // totals can be held against the page's own "Signatories : N. Parties : M".
+      if (sig.trim()) signatories++
+      if (rat.trim()) parties++
+      if (NOT_STATES.has(name.trim())) {
+        if (sig.trim()) parseCell(sig.trim(), file)
+        if (rat.trim()) parseCell(rat.trim(), file)
+        left.push(`${file}: ${name.trim()} (not a State): ${[sig.trim(), rat.trim()].filter(Boolean).join(' / ')}`)
+        continue
+      }
       const a3 = alpha3(name.trim(), file)
       if (seen.has(a3)) throw new Error(`${file}: ${name} listed twice`)
       seen.add(a3)
       if (sig.trim()) {
         // A "d" in the signature column is a succession to a signature:
         // the successor State is a signatory, so it is recorded as one.
-        const {date} = parseCell(sig.trim(), file)
+        const {date, suffix} = parseCell(sig.trim(), file)
+        if (suffix !== '' && suffix !== 'd') throw new Error(`${file}: unexpected mark in signature column for ${name}: ${sig}`)
         rows.push([a3, meta.instrument, 'signature', date, source, asOf])
       }
       if (rat.trim()) {
         const {date, suffix} = parseCell(rat.trim(), file)
-        const action = {'': 'ratification', a: 'accession', d: 'succession'}[suffix]
-        rows.push([a3, meta.instrument, action, date, source, asOf])
+        const action = CONSENT[suffix]
+        if (!action) {
+          left.push(`${file}: ${name.trim()} ${rat.trim()} (action type outside the four recorded kinds)`)
+        } else {
+          rows.push([a3, meta.instrument, action, date, source, asOf])
+        }
+      }
+    }
+    if (meta.status) {
+      const m = /^Signatories : (\d+)\. Parties : (\d+)$/.exec(meta.status)
+      if (!m) throw new Error(`${file}: cannot read "# status:" ${JSON.stringify(meta.status)}`)
+      if (Number(m[1]) !== signatories || Number(m[2]) !== parties) {
+        throw new Error(`${file}: page says ${meta.status}, transcription has ${signatories} signatories and ${parties} parties`)
       }
     }
   }
@@ -140,3 +180,4 @@ rows.sort((x, y) =>
 const text = ['country,instrument,action,date,source,as_of', ...rows.map((r) => r.join(','))].join('\n') + '\n'
 fs.writeFileSync(out, text)
 console.error(`wrote ${rows.length} rows to ${path.relative(root, out)}`)
+for (const l of left) console.error(`not shipped: ${l}`)
