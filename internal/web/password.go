@@ -56,7 +56,7 @@ func (w *Web) passwordChange(rw http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("confirm") != next {
 		// Checked before the domain is called, since the domain would
 		// change the password.
-		v.Fields = map[string]string{"confirm": "mismatch"}
+		v.Fields = map[string]string{"confirm": errMismatch}
 		w.render(rw, r, http.StatusUnprocessableEntity, pagePassword, v)
 		return
 	}

@@ -15,11 +15,12 @@ import (
 	"path"
 	"slices"
 	"strconv"
-	"time"
 
+	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/i18n"
 )
 
 //go:embed templates/*.html static/app.css
@@ -55,12 +56,23 @@ const (
 	sharedFile = "shared.html"
 )
 
-// funcs are the template helpers. They format values but add no words, so
-// the words stay in the templates.
-var funcs = template.FuncMap{
-	// datetime formats an instant in UTC, to the minute. Times are shown in
-	// UTC because the server does not know the reader's zone.
-	"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+// funcsFor returns the template helpers bound to one language. They are
+// the only way words reach a page: t and tn look a message up (tn by a
+// count, for plurals), has tells whether a code has a message of its own,
+// and num, pct, date and datetime write values in the language's way; lang
+// and dir give the language's code and writing direction, for the layout.
+func funcsFor(l *i18n.Locale) template.FuncMap {
+	return template.FuncMap{
+		"t":        l.T,
+		"tn":       l.N,
+		"has":      l.Has,
+		"num":      l.Number,
+		"pct":      l.Percent,
+		"date":     l.Date,
+		"datetime": l.DateTime,
+		"lang":     l.Code,
+		"dir":      l.Dir,
+	}
 }
 
 func mustRead(name string) []byte {
@@ -71,20 +83,25 @@ func mustRead(name string) []byte {
 	return b
 }
 
-// mustParsePages parses the layout and shared pieces once, and each page
-// over a copy of them.
-func mustParsePages() map[page]*template.Template {
-	layout := template.Must(template.New(layoutFile).Funcs(funcs).ParseFS(files, "templates/"+layoutFile, "templates/"+sharedFile))
-	out := make(map[page]*template.Template, len(allPages))
+// mustParsePages parses each page with the layout and shared pieces, then
+// clones it for each language with the helpers bound to that language, so
+// that a request only picks a ready template. Parsing needs the helpers'
+// names only, so it uses English's.
+func mustParsePages(cat *i18n.Catalog) map[page]map[string]*template.Template {
+	parseFuncs := funcsFor(cat.Locale(i18n.Default))
+	out := make(map[page]map[string]*template.Template, len(allPages))
 	for _, p := range allPages {
-		t := template.Must(layout.Clone())
-		template.Must(t.ParseFS(files, "templates/"+string(p)+".html"))
+		base := template.Must(template.New(layoutFile).Funcs(parseFuncs).ParseFS(files,
+			"templates/"+layoutFile, "templates/"+sharedFile, "templates/"+string(p)+".html"))
 		for _, name := range []string{"title", "content"} {
-			if t.Lookup(name) == nil {
+			if base.Lookup(name) == nil {
 				panic(fmt.Sprintf("web: template %s.html does not define %q", p, name))
 			}
 		}
-		out[p] = t
+		out[p] = make(map[string]*template.Template, len(i18n.Languages))
+		for _, lang := range i18n.Languages {
+			out[p][lang.Code] = template.Must(base.Clone()).Funcs(funcsFor(cat.Locale(lang.Code)))
+		}
 	}
 	return out
 }
@@ -112,6 +129,9 @@ type view struct {
 	// Stylesheet is the URL of the stylesheet, with its content hash.
 	Stylesheet string
 	Nav        nav
+	// Langs are the language switcher's links, one per language; none on
+	// a page that answers a form post (see langLinks).
+	Langs []langLink
 	// Error is the code of a message about the whole form or page ("" for
 	// none); the template says it in words.
 	Error string
@@ -131,13 +151,25 @@ type view struct {
 
 // nav says which parts of the header menu to show.
 type nav struct {
+	// Path is the request's path, so that the link to the page being shown
+	// is marked as the current one.
+	Path string
 	// Account is true when the request acts for someone who has finished
 	// signing in: the links to their account pages are shown.
 	Account bool
 	// SignOut is true when the request carries a browser session, finished
-	// or not: the sign-out button is shown.
+	// or not: the sign-out button is shown, and with Account the links to
+	// the sign-in settings (second factor, password), which need a session.
 	SignOut bool
+	// Admin is true when that someone may administer anything: the link to
+	// the administration pages is shown.
+	Admin bool
 }
+
+// adminPerms are the permissions any of which makes the administration
+// pages worth a link: managing organisations, creating users, reading the
+// audit log.
+var adminPerms = []access.Permission{"organisation.update", "user.create", "audit.read"}
 
 // Err returns the error code of field, or "".
 func (v view) Err(field string) string { return v.Fields[field] }
@@ -159,32 +191,45 @@ type fieldError struct{ Field, Code string }
 // Val returns the value to show again in field, or "".
 func (v view) Val(field string) string { return v.Values[field] }
 
-// render answers with page p and status. The page is executed into a buffer
-// first, so a template failure becomes a clean 500 instead of half a page.
+// render answers with page p and status, in the language of the request.
+// The page is executed into a buffer first, so a template failure becomes a
+// clean 500 instead of half a page.
 func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, p page, v view) {
+	loc := w.locale(r)
 	v.Stylesheet = w.static.url
 	v.Nav = navFor(r)
+	v.Langs = langLinks(r, loc.Code())
 	v.Status = status
 	var buf bytes.Buffer
-	if err := w.pages[p].ExecuteTemplate(&buf, layoutFile, v); err != nil {
+	if err := w.pages[p][loc.Code()].ExecuteTemplate(&buf, layoutFile, v); err != nil {
 		w.logger.ErrorContext(r.Context(), "web template failed", "request_id", httpx.RequestIDFrom(r.Context()),
-			"page", string(p), "err", err)
+			"page", string(p), "lang", loc.Code(), "err", err)
 		http.Error(rw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
 	h := rw.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	// The words depend on these request headers (the cookie holds the
+	// chosen language), so a cache must not hand one reader's page to
+	// another.
+	h.Add("Vary", "Accept-Language, Cookie")
 	h.Del("Content-Length")
 	rw.WriteHeader(status)
 	_, _ = rw.Write(buf.Bytes()) // A failed write means the client left; there is no one to tell.
 }
 
 func navFor(r *http.Request) nav {
+	p := authn.PrincipalFrom(r.Context())
 	sess, _ := authn.SessionFrom(r.Context())
 	// A request without a session but with a principal came with an API
 	// token, which is complete by construction.
-	complete := sess == nil || nextStep(sess) == pathHome
-	return nav{Account: authn.PrincipalFrom(r.Context()).Authenticated() && complete, SignOut: sess != nil}
+	complete := p.Authenticated() && (sess == nil || nextStep(sess) == pathHome)
+	return nav{
+		Path:    r.URL.Path,
+		Account: complete,
+		SignOut: sess != nil,
+		Admin:   complete && slices.ContainsFunc(adminPerms, p.Can),
+	}
 }
 
 // errorPage answers with the error page for status.
@@ -211,16 +256,19 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// Error codes the handlers pass and the templates put into words:
-// errBadRequest, errCredentials and errThrottled are about a whole form,
-// errCode and errRecoveryCode about one field. The domain's own field codes
-// (too_short, not_held, ...) are passed through as they are.
+// Error codes the handlers pass and the templates put into words, as the
+// messages error.<code> and field.<code>: errBadRequest, errCredentials and
+// errThrottled are about a whole form, the others about one field. The
+// domain's own field codes (too_short, not_held, ...) are passed through as
+// they are.
 const (
 	errBadRequest   = "bad_request"
 	errCredentials  = "bad_credentials"
+	errThrottled    = "throttled"
 	errCode         = "wrong_code"
 	errRecoveryCode = "wrong_recovery_code"
-	errThrottled    = "throttled"
+	errMismatch     = "mismatch"
+	errOutOfRange   = "out_of_range"
 )
 
 // parseForm reads an HTML form post. Only application/x-www-form-urlencoded

@@ -9,21 +9,29 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/amparo-project/amparo/internal/i18n"
 )
 
 // TestTemplatesRenderZeroView executes every page with the zero view, as a
-// handler that forgot to set something would: no page may fail.
+// handler that forgot to set something would: no page may fail, in any
+// language.
 func TestTemplatesRenderZeroView(t *testing.T) {
 	t.Parallel()
 	w := New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	for _, p := range allPages {
-		t.Run(string(p), func(t *testing.T) {
-			var b strings.Builder
-			if err := w.pages[p].ExecuteTemplate(&b, layoutFile, view{}); err != nil {
-				t.Fatal(err)
-			}
-			checkPage(t, string(p), b.String())
-		})
+		for _, lang := range i18n.Languages {
+			t.Run(string(p)+"/"+lang.Code, func(t *testing.T) {
+				var b strings.Builder
+				if err := w.pages[p][lang.Code].ExecuteTemplate(&b, layoutFile, view{}); err != nil {
+					t.Fatal(err)
+				}
+				checkPage(t, string(p), b.String())
+				if got, _ := pageLang(b.String()); got != lang.Code {
+					t.Errorf("the %s page is in %q", lang.Code, got)
+				}
+			})
+		}
 	}
 }
 

@@ -9,12 +9,17 @@ import (
 // Routes lists every page with who may call it. Sign-in step routes take a
 // session that has not finished signing in; record-level access is then
 // decided by the accounts domain. "GET /{$}" is the home page only: a bare
-// "GET /" would match every path no other route claims.
+// "GET /" would match every path no other route claims. Every page's
+// handler is wrapped so that a language picked with ?lang= is remembered
+// (lang.go); the assets are not, as a cacheable response must not set a
+// cookie.
 func (w *Web) Routes() []authn.Route {
 	public, step, perm := authn.PublicRoute, authn.StepRoute, authn.PermRoute
-	return []authn.Route{
+	assets := []authn.Route{
 		public("GET /static/{file}", w.serveStatic),
 		public("GET /favicon.ico", noFavicon),
+	}
+	pages := []authn.Route{
 		public("GET /login", w.loginForm),
 		public("POST /login", w.login),
 		step("GET /login/totp", w.totpForm),
@@ -33,4 +38,8 @@ func (w *Web) Routes() []authn.Route {
 		perm("POST /account/tokens", "token.create", w.tokenCreate),
 		perm("POST /account/tokens/{id}/revoke", "token.revoke", w.tokenRevoke),
 	}
+	for i := range pages {
+		pages[i].Handler = withLanguage(pages[i].Handler)
+	}
+	return append(assets, pages...)
 }

@@ -27,7 +27,7 @@ func TestSessions(t *testing.T) {
 	if len(forms) != 1 {
 		t.Fatalf("%d End buttons, want 1 (for the other browser):\n%s", len(forms), res.body)
 	}
-	contains(t, "sessions", res.body, "2026-03-02 09:00")
+	contains(t, "sessions", res.body, "2 March 2026, 09:00", `<time datetime="2026-03-02T09:00:00Z">`, "You have 2 active sessions.")
 
 	expect(t, "end the other session", a.post(forms[0][1], nil), http.StatusSeeOther, "/account/sessions")
 	expect(t, "the other browser", other.get("/"), http.StatusSeeOther, "/login")

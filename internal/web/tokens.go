@@ -120,7 +120,7 @@ func (w *Web) tokenCreate(rw http.ResponseWriter, r *http.Request) {
 	if err != nil || days < 1 || days > maxTokenDays {
 		// Checked before the domain is called, since with valid other
 		// fields the domain would issue the token.
-		v.Fields = map[string]string{"expires_in_days": "out_of_range"}
+		v.Fields = map[string]string{"expires_in_days": errOutOfRange}
 		w.renderTokens(rw, r, http.StatusUnprocessableEntity, v)
 		return
 	}

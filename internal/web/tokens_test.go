@@ -47,7 +47,7 @@ func TestTokens(t *testing.T) {
 
 	res = b.post("/account/tokens", url.Values{"name": {"Nightly export"}, "scopes": {"user.read"}, "expires_in_days": {"30"}})
 	expect(t, "issue", res, http.StatusOK, "")
-	contains(t, "issue", res.body, "It will not be shown again.", "2026-04-01 09:00")
+	contains(t, "issue", res.body, "It will not be shown again.", "1 April 2026, 09:00 UTC")
 	m := tokenSecretRE.FindStringSubmatch(res.body)
 	if m == nil {
 		t.Fatalf("no token secret on the page:\n%s", res.body)
@@ -79,7 +79,7 @@ func TestTokens(t *testing.T) {
 	expect(t, "revoke", b.post(revoke[1], nil), http.StatusSeeOther, "/account/tokens")
 	expect(t, "home with the revoked token", bearer("/"), http.StatusSeeOther, "/login")
 	res = b.get("/account/tokens")
-	contains(t, "tokens", res.body, "Revoked 2026-03-02 09:00")
+	contains(t, "tokens", res.body, "Revoked on 2 March 2026, 09:00")
 	if tokenRevokeRE.MatchString(res.body) {
 		t.Error("a revoked token still has a revoke button")
 	}

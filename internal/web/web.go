@@ -5,17 +5,25 @@
 // password, and managing one's own sessions and API tokens.
 //
 // The pages are plain HTML forms with no JavaScript, so that they work under
-// the Content-Security-Policy "default-src 'self'" and on any browser. Every
-// user-facing string lives in the embedded templates, never in Go: handlers
-// pass codes (an error code, a field's reason code, a role name) and the
-// templates turn them into words, so the text can move into translation
-// files without touching a handler. Templates and the stylesheet are embedded
-// and parsed by New, which panics on a broken template, so that a bad
-// template stops the server at start rather than failing a request.
+// the Content-Security-Policy "default-src 'self'" and on any browser. No
+// user-facing string is written in Go: handlers pass codes (an error code, a
+// field's reason code, a role name) and the embedded templates turn them
+// into words, which they take from the translation files of package i18n
+// ({{t "login.title"}}, {{t (print "error." .Error)}}), so that a page is
+// translated without touching a handler. Templates and the stylesheet are
+// embedded and parsed by New, once per page and language, which panics on a
+// broken template, so that a bad template stops the server at start rather
+// than failing a request.
 //
-// No handler changes state on GET. Cross-site form posts are refused by the
-// server's cross-origin check before they reach a handler, and the session
-// cookie is SameSite=Strict.
+// Each response is in the language i18n.Negotiate chooses from the lang
+// query parameter, the amparo_lang cookie and the Accept-Language header
+// (see lang.go).
+//
+// No handler changes state on GET. (Remembering a language chosen with
+// ?lang= in a cookie is a preference of the browser, not a change to
+// anything the system holds, so it is done on GET.) Cross-site form posts
+// are refused by the server's cross-origin check before they reach a
+// handler, and the session cookie is SameSite=Strict.
 package web
 
 import (
@@ -25,6 +33,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/i18n"
 )
 
 // Web holds the collaborators of the page handlers and the parsed templates.
@@ -32,22 +41,29 @@ import (
 type Web struct {
 	acc    *accounts.Service
 	logger *slog.Logger
-	pages  map[page]*template.Template
+	i18n   *i18n.Catalog
+	// pages holds each page's templates by language code.
+	pages  map[page]map[string]*template.Template
 	static *asset
 }
 
-// New parses every template and hashes the stylesheet. It panics when a
-// template does not parse, a programming error that must stop the start.
+// New loads the translations, parses every template in every language and
+// hashes the stylesheet. It panics when a translation file or a template
+// does not parse, a programming error that must stop the start.
 func New(acc *accounts.Service, logger *slog.Logger) *Web {
+	cat := i18n.MustLoad()
 	css := newAsset("app", ".css", "text/css; charset=utf-8", mustRead("static/app.css"))
-	return &Web{acc: acc, logger: logger, pages: mustParsePages(), static: css}
+	return &Web{acc: acc, logger: logger, i18n: cat, pages: mustParsePages(cat), static: css}
 }
 
 // Deny answers a request the server refused for one of the pages: a
 // visitor who is not signed in is sent to the sign-in form, a session that
 // has not finished signing in is sent to the step it still needs, and a
-// signed-in person without the route's permission gets a 403 page.
+// signed-in person without the route's permission gets a 403 page. A
+// language chosen with ?lang= is remembered all the same, so that the page
+// the visitor is sent to speaks it.
 func (w *Web) Deny(rw http.ResponseWriter, r *http.Request, why authn.Refusal) {
+	rememberLanguage(rw, r)
 	switch why {
 	case authn.NotSignedIn:
 		http.Redirect(rw, r, pathLogin, http.StatusSeeOther)

@@ -22,6 +22,7 @@ import (
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/password"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
@@ -144,17 +145,46 @@ func (b *browser) do(req *http.Request) response {
 }
 
 // checkPage asserts what every page must be: no script, no inline style
-// (the CSP forbids both), and the base layout.
+// (the CSP forbids both), no message missing from the translations, and
+// the base layout, in one of the languages with its direction.
 func checkPage(t *testing.T, what, body string) {
 	t.Helper()
-	for _, bad := range []string{"<script", " style=", "<style", "<no value>"} {
+	for _, bad := range []string{"<script", " style=", "<style", "<no value>", "⟦"} {
 		if strings.Contains(body, bad) {
 			t.Errorf("%s: page contains %q", what, bad)
 		}
 	}
-	if !strings.Contains(body, `<html lang="en" dir="ltr">`) {
-		t.Errorf("%s: page lacks the layout", what)
+	if m := placeholderRE.FindString(body); m != "" {
+		t.Errorf("%s: page shows the placeholder %s unfilled", what, m)
 	}
+	if lang, dir := pageLang(body); lang == "" || dir != langDir(lang) {
+		t.Errorf("%s: page lacks the layout, or its dir does not suit its lang (%q, %q)", what, lang, dir)
+	}
+}
+
+// placeholderRE finds a message placeholder left in a page.
+var placeholderRE = regexp.MustCompile(`\{[a-z_]+\}`)
+
+// htmlRE finds the layout's root element.
+var htmlRE = regexp.MustCompile(`<html lang="([a-z]+)" dir="(ltr|rtl)">`)
+
+// pageLang returns the language and direction a page declares, or "".
+func pageLang(body string) (lang, dir string) {
+	if m := htmlRE.FindStringSubmatch(body); m != nil {
+		return m[1], m[2]
+	}
+	return "", ""
+}
+
+// langDir returns the direction of a language of the interface, or "" for
+// any other code.
+func langDir(code string) string {
+	for _, l := range i18n.Languages {
+		if l.Code == code {
+			return l.Dir
+		}
+	}
+	return ""
 }
 
 func (b *browser) request(method, path string, body io.Reader) *http.Request {
