@@ -19,19 +19,21 @@ import (
 
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/httpx"
 )
 
 // API holds the collaborators of the handlers.
 type API struct {
 	acc    *accounts.Service
+	com    *commitments.Service
 	audit  *audit.Log
 	logger *slog.Logger
 }
 
 // New returns the API.
-func New(acc *accounts.Service, log *audit.Log, logger *slog.Logger) *API {
-	return &API{acc: acc, audit: log, logger: logger}
+func New(acc *accounts.Service, com *commitments.Service, log *audit.Log, logger *slog.Logger) *API {
+	return &API{acc: acc, com: com, audit: log, logger: logger}
 }
 
 //go:embed openapi.json
@@ -50,6 +52,7 @@ func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
 // hold details of the data.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *accounts.ValidationError
+	var cve *commitments.ValidationError
 	var te *accounts.ThrottledError
 	switch {
 	case errors.As(err, &ve):
@@ -58,10 +61,21 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
 		}
 		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.Is(err, accounts.ErrNotFound):
+	case errors.As(err, &cve):
+		fes := make([]httpx.FieldError, len(cve.Errors))
+		for i, fe := range cve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, commitments.ErrNotFound):
 		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
-	case errors.Is(err, accounts.ErrForbidden):
+	case errors.Is(err, accounts.ErrForbidden), errors.Is(err, commitments.ErrForbidden):
 		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
+	case errors.Is(err, commitments.ErrConflict):
+		// One record per country, instrument and action: the client should
+		// change the existing record rather than add a second.
+		httpx.WriteProblem(w, r, http.StatusConflict, "ratification.exists",
+			"A record for this country, instrument and action exists.")
 	case errors.Is(err, accounts.ErrUnauthorized):
 		httpx.WriteProblem(w, r, http.StatusUnauthorized, "unauthorized", "Sign in or give a valid token.")
 	case errors.As(err, &te):

@@ -4,6 +4,7 @@ package api
 
 import (
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/commitments"
 )
 
 // Routes lists every API endpoint with the permission that guards it.
@@ -41,5 +42,18 @@ func (a *API) Routes() []authn.Route {
 		perm("GET /api/v1/sessions", "session.read", a.listSessions),
 		perm("DELETE /api/v1/sessions/{id}", "session.revoke", a.revokeSession),
 		perm("GET /api/v1/audit", "audit.read", a.listAudit),
+		// Countries, instruments and ratifications are public facts: anyone
+		// may read them; only their keepers may change them.
+		public("GET /api/v1/countries", a.listCountries),
+		public("GET /api/v1/countries/{code}", a.getCountry),
+		public("GET /api/v1/instruments", a.listInstruments),
+		public("GET /api/v1/instruments/{code}", a.getInstrument),
+		public("GET /api/v1/ratifications", a.listRatifications),
+		perm("POST /api/v1/ratifications", "ratification.write", a.createRatification),
+		perm("POST /api/v1/ratifications/import", "ratification.write", a.importRatifications).
+			WithMaxBody(commitments.MaxFileBytes),
+		public("GET /api/v1/ratifications/{id}", a.getRatification),
+		perm("PUT /api/v1/ratifications/{id}", "ratification.write", a.updateRatification),
+		perm("DELETE /api/v1/ratifications/{id}", "ratification.write", a.deleteRatification),
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/countries"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/testutil"
 )
@@ -41,6 +43,11 @@ type routeWorld struct {
 	targetSession   string
 	// people are every user whose sentinels a response may carry.
 	people []testutil.User
+	// ratification is the record the ratification routes read and change.
+	ratification commitments.Record
+	// nextCountry counts the records the routes add, each for another
+	// country so that none conflicts with an earlier one.
+	nextCountry int
 }
 
 func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
@@ -73,7 +80,37 @@ func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
 		t.Fatal(err)
 	}
 	w.targetSession = sess.ID
+	clearInstruments(t, a, routeInstrument)
+	w.ratification = w.newRatification(t)
 	return w
+}
+
+// freshCountry returns a country no record made by the route test names
+// yet (the records of routeInstrument are cleared first).
+func (w *routeWorld) freshCountry() string {
+	all := countries.All()
+	w.nextCountry++
+	return all[w.nextCountry%len(all)].Alpha3
+}
+
+// routeInstrument is the instrument of the records the route test makes.
+const routeInstrument = "C189"
+
+func (w *routeWorld) newRatification(t *testing.T) commitments.Record {
+	t.Helper()
+	rec, err := w.a.Commitments.Create(context.Background(), access.System, commitments.Input{Country: w.freshCountry(),
+		Instrument: routeInstrument, Action: "ratification", Date: "2015-03-04", Source: "https://example.org/route-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// upload is a route body sent as a file of the given media type rather
+// than encoded as JSON.
+type upload struct {
+	contentType string
+	data        []byte
 }
 
 func (w *routeWorld) issueTargetToken(t *testing.T) string {
@@ -111,6 +148,18 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		return w.targetToken, true
 	case "sessions":
 		return w.targetSession, true
+	case "ratifications":
+		if method == http.MethodDelete {
+			return w.newRatification(t).ID, true
+		}
+		return w.ratification.ID, true
+	case "records":
+		// The commitments pages' record forms: a POST may delete, so each
+		// gets a record of its own.
+		if method == http.MethodPost {
+			return w.newRatification(t).ID, true
+		}
+		return w.ratification.ID, true
 	}
 	return "", false
 }
@@ -119,8 +168,8 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 var paramRE = regexp.MustCompile(`\{[^}]*\}`)
 
 // fill substitutes the route's path parameters: {id} with A's record (or
-// with random when given), {file} with the stylesheet's name, and {$} with
-// nothing.
+// with random when given), {code} with a country's or an instrument's
+// code, {file} with the stylesheet's name, and {$} with nothing.
 func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile string) string {
 	t.Helper()
 	method, path, _ := splitPattern(rt.Pattern)
@@ -131,6 +180,10 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = ""
 		case s == "{file}":
 			segs[i] = staticFile
+		case s == "{code}" && segs[i-1] == "countries":
+			segs[i] = "fr"
+		case s == "{code}" && segs[i-1] == "instruments":
+			segs[i] = "ICRMW"
 		case s == "{id}" && random != "":
 			segs[i] = random
 		case s == "{id}":
@@ -163,6 +216,21 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		"PATCH /api/v1/users/{id}":  func() any { return map[string]any{} },
 		"POST /api/v1/users/search": func() any { return map[string]any{"email": w.target.Email} },
 		"POST /api/v1/tokens":       func() any { return map[string]any{"name": "route test", "scopes": []string{"user.read"}} },
+		"POST /api/v1/ratifications": func() any {
+			return map[string]any{"country": w.freshCountry(), "instrument": routeInstrument, "action": "signature",
+				"date": "2012-01-02", "source": "https://example.org/route-test"}
+		},
+		// A new source each time, so that every replacement changes the
+		// record and must leave an audit entry.
+		"PUT /api/v1/ratifications/{id}": func() any {
+			r := w.ratification
+			return map[string]any{"country": r.Country, "instrument": r.Instrument, "action": string(r.Action),
+				"date": r.Date, "source": "https://example.org/" + ids.New()}
+		},
+		"POST /api/v1/ratifications/import": func() any {
+			return upload{"text/csv", []byte("country,instrument,action,date,source\n" + w.freshCountry() + "," +
+				routeInstrument + ",ratification,2014-05-06,https://example.org/route-test\n")}
+		},
 	}
 }
 
@@ -306,6 +374,9 @@ func (w *routeWorld) call(t *testing.T, rt authn.Route, actor, path string) test
 	var body any
 	if mk, ok := w.routeBodies()[rt.Pattern]; ok {
 		body = mk()
+	}
+	if u, ok := body.(upload); ok {
+		return send(t, w.a, nil, method, path, w.f.token(t, actor), http.Header{"Content-Type": {u.contentType}}, u.data)
 	}
 	return w.a.Do(nil, method, path, w.f.token(t, actor), body)
 }

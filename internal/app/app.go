@@ -21,6 +21,7 @@ import (
 	"github.com/amparo-project/amparo/internal/api"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/config"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/password"
@@ -38,10 +39,12 @@ type App struct {
 	Vault    *vault.Vault
 	Audit    *audit.Log
 	Accounts *accounts.Service
-	Clock    clock.Clock
-	Logger   *slog.Logger
-	Metrics  *httpx.Metrics
-	Handler  *server.Handler
+	// Commitments holds treaty actions: public reference facts.
+	Commitments *commitments.Service
+	Clock       clock.Clock
+	Logger      *slog.Logger
+	Metrics     *httpx.Metrics
+	Handler     *server.Handler
 }
 
 // Options are what tests may replace.
@@ -89,13 +92,18 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	}
 	log := audit.New(db, opt.Clock)
 	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: log, Hasher: password.NewHasher(4), Clock: opt.Clock})
-	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Clock: opt.Clock, Logger: opt.Logger, Metrics: httpx.NewMetrics()}
+	com := commitments.New(commitments.Config{DB: db, Audit: log, Clock: opt.Clock})
+	if err := com.SeedShipped(ctx); err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Clock: opt.Clock,
+		Logger: opt.Logger, Metrics: httpx.NewMetrics()}
 	var allow func(string) (time.Duration, bool)
 	if cfg.APIRate > 0 {
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
 	}
-	apiSurface := api.New(acc, log, opt.Logger)
-	webSurface := web.New(acc, opt.Logger)
+	apiSurface := api.New(acc, com, log, opt.Logger)
+	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Audit: log, Logger: opt.Logger})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

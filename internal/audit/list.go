@@ -35,15 +35,28 @@ type Filter struct {
 // it asks for: everything (all), their organisation's entries (org), or
 // the entries of their own acts (own, as an analyst sees their changes to
 // reference data, which belong to no organisation).
+// A reader without an organisation (or without an id) under a narrower
+// scope sees nothing rather than everything: the filter then matches no
+// entry.
 func (f *Filter) Restrict(scope access.Scope, orgID, userID string) {
 	switch {
 	case scope >= access.ScopeAll:
 	case scope >= access.ScopeOrg:
 		f.OrgID = orgID
+		if orgID == "" {
+			f.ActorID = noEntry
+		}
 	default:
 		f.ActorID = userID
+		if userID == "" {
+			f.ActorID = noEntry
+		}
 	}
 }
+
+// noEntry is an actor id no entry has (ids are 26 base32 characters), for
+// a filter that must match nothing.
+const noEntry = "-"
 
 // List returns the entries matching f, newest (highest Seq) first, and the
 // cursor for the next page: pass next as f.Before to continue, and stop when

@@ -5,6 +5,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"github.com/amparo-project/amparo/internal/access"
 	"reflect"
 	"slices"
 	"testing"
@@ -206,4 +207,28 @@ func TestListLimits(t *testing.T) {
 			})
 		}
 	})
+}
+
+func TestRestrictNeverWidens(t *testing.T) {
+	cases := []struct {
+		scope       access.Scope
+		org, user   string
+		wantOrg     string
+		wantActor   string
+		description string
+	}{
+		{access.ScopeAll, "", "", "", "", "all sees everything"},
+		{access.ScopeOrg, "org1", "u1", "org1", "", "org sees its organisation"},
+		{access.ScopeOrg, "", "u1", "", noEntry, "org without an organisation sees nothing"},
+		{access.ScopeOwn, "org1", "u1", "", "u1", "own sees own acts"},
+		{access.ScopeOwn, "org1", "", "", noEntry, "own without an id sees nothing"},
+		{access.ScopeNone, "org1", "u1", "", "u1", "none is narrowed like own"},
+	}
+	for _, c := range cases {
+		f := Filter{}
+		f.Restrict(c.scope, c.org, c.user)
+		if f.OrgID != c.wantOrg || f.ActorID != c.wantActor {
+			t.Errorf("%s: filter %+v", c.description, f)
+		}
+	}
 }

@@ -54,10 +54,14 @@ type Route struct {
 func (r Route) WithMaxBody(n int64) Route { r.MaxBody = n; return r }
 
 // Public, Step and Perm build routes compactly in route tables.
-func PublicRoute(pattern string, h http.HandlerFunc) Route { return Route{Pattern: pattern, Kind: Public, Handler: h} }
+func PublicRoute(pattern string, h http.HandlerFunc) Route {
+	return Route{Pattern: pattern, Kind: Public, Handler: h}
+}
 
 // StepRoute builds a SignInStep route.
-func StepRoute(pattern string, h http.HandlerFunc) Route { return Route{Pattern: pattern, Kind: SignInStep, Handler: h} }
+func StepRoute(pattern string, h http.HandlerFunc) Route {
+	return Route{Pattern: pattern, Kind: SignInStep, Handler: h}
+}
 
 // PermRoute builds a Permitted route.
 func PermRoute(pattern string, perm access.Permission, h http.HandlerFunc) Route {

@@ -30,10 +30,18 @@ type Report struct {
 	Rows     int
 	// Errors lists every invalid field of every row, by line; when it is
 	// not empty, nothing was changed.
-	Errors                       []RowError
+	Errors []RowError
+	// MoreErrors is true when Errors stops at maxErrors and the file has
+	// more.
+	MoreErrors                   bool
 	Inserted, Updated, Unchanged int
 	DryRun                       bool
 }
+
+// maxErrors bounds the errors a report lists, so that a file that is
+// wrong on every one of a million rows gives a readable report, not a
+// huge one; the first ones are the ones to fix first.
+const maxErrors = 1000
 
 // progressEvery is how many rows pass between two progress calls.
 const progressEvery = 1000
@@ -69,6 +77,9 @@ func (s *Service) Import(ctx context.Context, p access.Principal, name string, d
 	rep.Errors = append(errs, rowErrs...)
 	if len(rep.Errors) > 0 {
 		slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Line - b.Line })
+		if len(rep.Errors) > maxErrors {
+			rep.Errors, rep.MoreErrors = rep.Errors[:maxErrors], true
+		}
 		return rep, ErrInvalidFile
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -196,6 +207,9 @@ func (s *Service) write(ctx context.Context, tx *store.Tx, p access.Principal, n
 			progress("write", len(inserts)+i+1, total)
 		}
 	}
+	if err := bump(ctx, tx); err != nil {
+		return err
+	}
 	return s.log(ctx, tx, p, "ratification.import", "ratification_import", rep.ImportID, recordFields...)
 }
 
@@ -209,7 +223,7 @@ func truncate(s string, n int) string {
 
 // ImportRecord is one past import, for the provenance of records.
 type ImportRecord struct {
-	ID, FileName, FileSHA256, ActorID string
+	ID, FileName, FileSHA256, ActorID  string
 	Rows, Inserted, Updated, Unchanged int
 	At                                 time.Time
 }

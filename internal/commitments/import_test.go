@@ -202,6 +202,23 @@ func TestMatrixAndCoverage(t *testing.T) {
 		if st := m.At("MEX", "C189"); st.Standing != NoRecord {
 			t.Errorf("MEX/C189 = %+v", st)
 		}
+		again, _ := s.Matrix(ctx)
+		if again != m {
+			t.Error("the matrix was recomputed although no record changed")
+		}
+		rec, err := s.Create(ctx, analyst, Input{Country: "MEX", Instrument: "C189", Action: "signature", Date: "2012-01-01", Source: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m, _ = s.Matrix(ctx); m.At("MEX", "C189").Standing != Signatory {
+			t.Errorf("the matrix did not follow a new record: %+v", m.At("MEX", "C189"))
+		}
+		if err := s.Delete(ctx, analyst, rec.ID); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ = s.Matrix(ctx); m.At("MEX", "C189").Standing != NoRecord {
+			t.Errorf("the matrix did not follow a deleted record")
+		}
 		c, err := s.Coverage(ctx)
 		if err != nil || c != (Coverage{Records: 3, Countries: 2, OldestAsOf: "2026-11-01", NewestAsOf: "2026-11-01"}) {
 			t.Errorf("coverage = %+v, %v", c, err)

@@ -84,7 +84,7 @@ func (rs *records) header(line int, fields []string) bool {
 		}
 		switch {
 		case !isColumn(name):
-			rs.errs = append(rs.errs, RowError{line, strings.TrimSpace(f), CodeUnknownColumn})
+			rs.errs = append(rs.errs, RowError{line, truncate(strings.TrimSpace(f), 64), CodeUnknownColumn})
 		case hasKey(rs.index, name):
 			rs.errs = append(rs.errs, RowError{line, name, CodeDuplicateColumn})
 		default:

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
@@ -26,6 +27,14 @@ type Service struct {
 	audit *audit.Log
 	clock clock.Clock
 	cat   *Catalog
+	// matrix caches the last matrix computed, with the version of the
+	// records it was computed from.
+	matrix atomic.Pointer[versionedMatrix]
+}
+
+type versionedMatrix struct {
+	version int64
+	m       *Matrix
 }
 
 // Config holds the collaborators of a Service. Catalog nil means the
@@ -131,6 +140,9 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Rec
 		if err != nil {
 			return err
 		}
+		if err := bump(ctx, tx); err != nil {
+			return err
+		}
 		return s.log(ctx, tx, p, "ratification.create", "ratification", id, recordFields...)
 	})
 	if err != nil {
@@ -174,6 +186,9 @@ func (s *Service) Update(ctx context.Context, p access.Principal, id string, in 
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return ErrNotFound
 		}
+		if err := bump(ctx, tx); err != nil {
+			return err
+		}
 		return s.log(ctx, tx, p, "ratification.update", "ratification", id, changed...)
 	})
 	if err != nil {
@@ -210,8 +225,18 @@ func (s *Service) Delete(ctx context.Context, p access.Principal, id string) err
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return ErrNotFound
 		}
+		if err := bump(ctx, tx); err != nil {
+			return err
+		}
 		return s.log(ctx, tx, p, "ratification.delete", "ratification", id)
 	})
+}
+
+// bump marks the records changed, inside the transaction that changes
+// them, so that cached matrices are recomputed.
+func bump(ctx context.Context, tx *store.Tx) error {
+	_, err := tx.Exec(ctx, `UPDATE ratifications_version SET version = version + 1 WHERE id = 1`)
+	return err
 }
 
 // log appends an audit entry for p inside tx. Records are not any

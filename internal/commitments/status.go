@@ -81,13 +81,28 @@ func Statuses(recs []Record) *Matrix {
 	return m
 }
 
-// Matrix reads every record into a matrix.
+// Matrix returns the standing of every state towards every instrument.
+// It is computed from every record once per version of the records and
+// kept: most requests cost one read of the version. The matrix returned
+// is shared and must not be changed.
 func (s *Service) Matrix(ctx context.Context) (*Matrix, error) {
+	var version int64
+	if err := s.db.QueryRow(ctx, `SELECT version FROM ratifications_version WHERE id = 1`).Scan(&version); err != nil {
+		return nil, err
+	}
+	if c := s.matrix.Load(); c != nil && c.version == version {
+		return c.m, nil
+	}
 	recs, err := s.List(ctx, Filter{})
 	if err != nil {
 		return nil, err
 	}
-	return Statuses(recs), nil
+	m := Statuses(recs)
+	// Records read after the version may be newer than it; the next
+	// request then sees a new version and recomputes, so the cache can
+	// be ahead of its version but never behind.
+	s.matrix.Store(&versionedMatrix{version: version, m: m})
+	return m, nil
 }
 
 // YearCount is the number of parties at the end of a year.
@@ -149,4 +164,14 @@ func (s *Service) Coverage(ctx context.Context) (Coverage, error) {
 		c.OldestAsOf, c.NewestAsOf = *oldest, *newest
 	}
 	return c, err
+}
+
+// HasInstrument reports whether any state has a record for instrument.
+func (m *Matrix) HasInstrument(instrument string) bool {
+	for k := range m.cells {
+		if k.instrument == instrument {
+			return true
+		}
+	}
+	return false
 }

@@ -46,8 +46,8 @@ const (
 	pageError        page = "error"
 )
 
-var allPages = []page{pageLogin, pageLoginTOTP, pageEnrol, pageRecovery, pagePassword, pageHome,
-	pageSessions, pageTokens, pageTokenCreated, pageError}
+var allPages = slices.Concat([]page{pageLogin, pageLoginTOTP, pageEnrol, pageRecovery, pagePassword, pageHome,
+	pageSessions, pageTokens, pageTokenCreated, pageError}, adminPages, commitmentPages)
 
 // layoutFile is the page around every page's content; sharedFile defines
 // the pieces pages share. Neither is a page.

@@ -18,7 +18,7 @@ import (
 // language.
 func TestTemplatesRenderZeroView(t *testing.T) {
 	t.Parallel()
-	w := New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, p := range allPages {
 		for _, lang := range i18n.Languages {
 			t.Run(string(p)+"/"+lang.Code, func(t *testing.T) {

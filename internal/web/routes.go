@@ -38,6 +38,8 @@ func (w *Web) Routes() []authn.Route {
 		perm("POST /account/tokens", "token.create", w.tokenCreate),
 		perm("POST /account/tokens/{id}/revoke", "token.revoke", w.tokenRevoke),
 	}
+	pages = append(pages, w.adminRoutes()...)
+	pages = append(pages, w.commitmentRoutes()...)
 	for i := range pages {
 		pages[i].Handler = withLanguage(pages[i].Handler)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -87,7 +88,7 @@ func TestCodesHaveMessages(t *testing.T) {
 // checkPage does, with the page's language and direction and the switcher.
 func TestEveryPageInEveryLanguage(t *testing.T) {
 	t.Parallel()
-	w := New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	qr, err := newQRCode("otpauth://totp/Amparo:ana@example.org?issuer=Amparo&secret=JBSWY3DPEHPK3PXP")
 	if err != nil {
@@ -136,6 +137,8 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 		pageTokenCreated: {{Data: &tokenCreatedData{Name: "CI", Scopes: "user.read", Secret: "amp_x", ExpiresAt: now}}},
 		pageError:        {{Status: 400}, {Status: 403}, {Status: 404}, {Status: 500, RequestID: "req_1"}},
 	}
+	maps.Copy(samples, commitmentSamples(now))
+	maps.Copy(samples, adminSamples(now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
 	for _, p := range allPages {
 		if len(samples[p]) == 0 {

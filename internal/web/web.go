@@ -32,7 +32,9 @@ import (
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/accounts"
+	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/i18n"
 )
 
@@ -40,6 +42,8 @@ import (
 // It is safe for concurrent use: nothing in it changes after New.
 type Web struct {
 	acc    *accounts.Service
+	com    *commitments.Service
+	audit  *audit.Log
 	logger *slog.Logger
 	i18n   *i18n.Catalog
 	// pages holds each page's templates by language code.
@@ -50,10 +54,19 @@ type Web struct {
 // New loads the translations, parses every template in every language and
 // hashes the stylesheet. It panics when a translation file or a template
 // does not parse, a programming error that must stop the start.
-func New(acc *accounts.Service, logger *slog.Logger) *Web {
+func New(c Config) *Web {
 	cat := i18n.MustLoad()
 	css := newAsset("app", ".css", "text/css; charset=utf-8", mustRead("static/app.css"))
-	return &Web{acc: acc, logger: logger, i18n: cat, pages: mustParsePages(cat), static: css}
+	return &Web{acc: c.Accounts, com: c.Commitments, audit: c.Audit, logger: c.Logger, i18n: cat,
+		pages: mustParsePages(cat), static: css}
+}
+
+// Config holds the collaborators of the page handlers.
+type Config struct {
+	Accounts    *accounts.Service
+	Commitments *commitments.Service
+	Audit       *audit.Log
+	Logger      *slog.Logger
 }
 
 // Deny answers a request the server refused for one of the pages: a

@@ -21,6 +21,7 @@ import (
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/password"
@@ -57,10 +58,15 @@ func newStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: audit.New(db, clk), Hasher: password.NewHasher(4), Clock: clk})
+	log := audit.New(db, clk)
+	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: log, Hasher: password.NewHasher(4), Clock: clk})
 	logs := &syncbuf.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	w := New(acc, logger)
+	com := commitments.New(commitments.Config{DB: db, Audit: log, Clock: clk})
+	if err := com.SeedShipped(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := New(Config{Accounts: acc, Commitments: com, Audit: log, Logger: logger})
 	h := server.New(server.Options{
 		Accounts: acc, Logger: logger, Metrics: httpx.NewMetrics(), HSTS: true,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

@@ -35,3 +35,13 @@ CREATE TABLE ratifications (
 );
 CREATE UNIQUE INDEX ratifications_key ON ratifications (country, instrument, action);
 CREATE INDEX ratifications_instrument ON ratifications (instrument, action_date);
+
+-- A counter bumped in the transaction of every change to ratifications, so
+-- that each server can keep the matrix it computed and know, with one
+-- cheap read, whether it is still current, even when several servers
+-- share one PostgreSQL database.
+CREATE TABLE ratifications_version (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    version  BIGINT NOT NULL
+);
+INSERT INTO ratifications_version (id, version) VALUES (1, 0);

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package web
+
+import (
+	"net/http"
+
+	"github.com/amparo-project/amparo/internal/authn"
+)
+
+// adminIndexData says which sections of the administration the reader may
+// use, by the same needs their routes check.
+type adminIndexData struct {
+	Orgs, OrgCreate, Users, UserCreate, Roles, Tokens, Audit bool
+}
+
+// adminIndex links the sections of the administration the reader may use.
+// Someone the header shows no link to (see adminPerms) gets 403, as on
+// every other page of the administration.
+func (w *Web) adminIndex(rw http.ResponseWriter, r *http.Request) {
+	p := authn.PrincipalFrom(r.Context())
+	if !adminAllowed(p) {
+		w.errorPage(rw, r, http.StatusForbidden)
+		return
+	}
+	w.render(rw, r, http.StatusOK, pageAdmin, view{Data: &adminIndexData{
+		Orgs:       adminNeedOrgs.held(p),
+		OrgCreate:  adminNeedOrgCreate.held(p),
+		Users:      adminNeedUsers.held(p),
+		UserCreate: adminNeedUserCreate.held(p),
+		Roles:      adminNeedRoles.held(p),
+		Tokens:     adminNeedTokens.held(p),
+		Audit:      adminNeedAudit.held(p),
+	}})
+}
