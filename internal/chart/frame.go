@@ -46,6 +46,18 @@ func newFrame(s Spec, cats []string, b bounds, items []legendItem) *frame {
 	} else {
 		f.left, f.right = pad+labelW+tickGap, chartWidth-pad
 	}
+	// The last category's label is centred on its band and may be wider
+	// than the band: the far edge of the plot moves in until the label's
+	// outer half fits inside the drawing. (The last band's centre is
+	// half a band from that edge, and a band is 1/n of the plot.)
+	if n := float64(len(cats)); n > 0 {
+		half, k := textWidth(cats[len(cats)-1], fontSize)/2, 1-1/(2*n)
+		if s.RTL {
+			f.left = max(f.left, (pad+half-f.right/(2*n))/k)
+		} else {
+			f.right = min(f.right, (chartWidth-pad-half-f.left/(2*n))/k)
+		}
+	}
 	y := pad
 	f.legend = layoutLegend(items, pad, chartWidth-pad, y, fontSize, s.RTL)
 	y += f.legend.height

@@ -5,6 +5,7 @@ package chart
 import (
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -45,6 +46,23 @@ func TestTicksCover(t *testing.T) {
 			if len(tk) < 3 || len(tk) > 12 {
 				t.Errorf("ticks(%g, %g) has %d ticks", v, v, len(tk))
 			}
+		}
+	}
+}
+
+// TestLastCategoryLabelFits checks that the label of the last category,
+// centred on a narrow band, stays inside the drawing on either side.
+func TestLastCategoryLabelFits(t *testing.T) {
+	var years []string
+	for y := 1993; y <= 2026; y++ {
+		years = append(years, strconv.Itoa(y))
+	}
+	half := textWidth("2026", fontSize) / 2
+	for _, rtl := range []bool{false, true} {
+		f := newFrame(Spec{RTL: rtl}, years, bounds{lo: 0, hi: 60}, nil)
+		x := f.x(len(years) - 1)
+		if x-half < pad-0.01 || x+half > chartWidth-pad+0.01 {
+			t.Errorf("rtl=%v: the last label spans %.1f–%.1f, outside %.0f–%.0f", rtl, x-half, x+half, pad, chartWidth-pad)
 		}
 	}
 }

@@ -130,21 +130,10 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Rec
 	}
 	id := ids.New()
 	now := s.clock.Now().UTC().UnixMicro()
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO ratifications (id, country, instrument, action, action_date, source, as_of,
-			updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, norm.Country, norm.Instrument, norm.Action, norm.Date, norm.Source, norm.AsOf, p.UserID, now, now)
-		if errors.Is(err, store.ErrConflict) {
-			return ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		if err := bump(ctx, tx); err != nil {
-			return err
-		}
-		return s.log(ctx, tx, p, "ratification.create", "ratification", id, recordFields...)
-	})
+	err := s.change(ctx, p, "ratification.create", id, recordFields, `INSERT INTO ratifications (id, country,
+		instrument, action, action_date, source, as_of, updated_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, norm.Country, norm.Instrument, norm.Action, norm.Date, norm.Source, norm.AsOf, p.UserID, now, now)
 	if err != nil {
 		return Record{}, err
 	}
@@ -172,25 +161,10 @@ func (s *Service) Update(ctx context.Context, p access.Principal, id string, in 
 	if len(changed) == 0 {
 		return old, nil
 	}
-	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `UPDATE ratifications SET country = ?, instrument = ?, action = ?, action_date = ?,
-			source = ?, as_of = ?, import_id = NULL, updated_by = ?, updated_at = ? WHERE id = ?`,
-			norm.Country, norm.Instrument, norm.Action, norm.Date, norm.Source, norm.AsOf, p.UserID,
-			s.clock.Now().UTC().UnixMicro(), id)
-		if errors.Is(err, store.ErrConflict) {
-			return ErrConflict
-		}
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return ErrNotFound
-		}
-		if err := bump(ctx, tx); err != nil {
-			return err
-		}
-		return s.log(ctx, tx, p, "ratification.update", "ratification", id, changed...)
-	})
+	err = s.change(ctx, p, "ratification.update", id, changed, `UPDATE ratifications SET country = ?, instrument = ?,
+		action = ?, action_date = ?, source = ?, as_of = ?, import_id = NULL, updated_by = ?, updated_at = ? WHERE id = ?`,
+		norm.Country, norm.Instrument, norm.Action, norm.Date, norm.Source, norm.AsOf, p.UserID,
+		s.clock.Now().UTC().UnixMicro(), id)
 	if err != nil {
 		return Record{}, err
 	}
@@ -217,8 +191,20 @@ func (s *Service) Delete(ctx context.Context, p access.Principal, id string) err
 	if !ids.Valid(id) {
 		return ErrNotFound
 	}
+	return s.change(ctx, p, "ratification.delete", id, nil, `DELETE FROM ratifications WHERE id = ?`, id)
+}
+
+// change runs one statement that writes the record id, in a transaction
+// that also marks the records changed and audits action for p naming
+// fields: the one way a single record is written, so that none of the
+// three is ever left out. A statement that touches no row means the record
+// is gone.
+func (s *Service) change(ctx context.Context, p access.Principal, action, id string, fields []string, query string, args ...any) error {
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM ratifications WHERE id = ?`, id)
+		res, err := tx.Exec(ctx, query, args...)
+		if errors.Is(err, store.ErrConflict) {
+			return ErrConflict
+		}
 		if err != nil {
 			return err
 		}
@@ -228,7 +214,7 @@ func (s *Service) Delete(ctx context.Context, p access.Principal, id string) err
 		if err := bump(ctx, tx); err != nil {
 			return err
 		}
-		return s.log(ctx, tx, p, "ratification.delete", "ratification", id)
+		return s.log(ctx, tx, p, action, "ratification", id, fields...)
 	})
 }
 

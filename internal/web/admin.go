@@ -22,6 +22,7 @@ package web
 // confirmation page, which changes nothing, then a POST of its form.
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -77,20 +78,27 @@ func (n adminNeed) held(p access.Principal) bool { return p.Scope(n.perm) >= n.m
 // the header's link is shown to (adminPerms), and lists the sections the
 // reader meets the need of.
 var (
-	adminNeedIndex       = adminNeed{"user.read", access.ScopeOwn}
-	adminNeedOrgs        = adminNeed{"organisation.update", access.ScopeOrg}
-	adminNeedOrgCreate   = adminNeed{"organisation.create", access.ScopeAll}
-	adminNeedTeamCreate  = adminNeed{"membership.write", access.ScopeOrg}
-	adminNeedUsers       = adminNeed{"user.read", access.ScopeOrg}
-	adminNeedUserCreate  = adminNeed{"user.create", access.ScopeOrg}
-	adminNeedUserUpdate  = adminNeed{"user.update", access.ScopeOrg}
-	adminNeedUserErase   = adminNeed{"user.erase", access.ScopeOrg}
-	adminNeedMembership  = adminNeed{"membership.write", access.ScopeOrg}
-	adminNeedRoles       = adminNeed{"membership.write", access.ScopeOrg}
-	adminNeedTokens      = adminNeed{"token.read", access.ScopeOrg}
-	adminNeedTokenRevoke = adminNeed{"token.revoke", access.ScopeOrg}
-	adminNeedAudit       = adminNeed{"audit.read", access.ScopeOwn}
+	adminNeedIndex     = adminNeed{"user.read", access.ScopeOwn}
+	adminNeedOrgCreate = adminNeed{"organisation.create", access.ScopeAll}
+	adminNeedAudit     = adminNeed{"audit.read", access.ScopeOwn}
+
+	adminNeedOrgs        = adminOrgNeed("organisation.update")
+	adminNeedUsers       = adminOrgNeed("user.read")
+	adminNeedUserCreate  = adminOrgNeed("user.create")
+	adminNeedUserUpdate  = adminOrgNeed("user.update")
+	adminNeedUserErase   = adminOrgNeed("user.erase")
+	adminNeedMembership  = adminOrgNeed("membership.write")
+	adminNeedTokens      = adminOrgNeed("token.read")
+	adminNeedTokenRevoke = adminOrgNeed("token.revoke")
+	// Creating a team and reading the roles need what changing a
+	// membership does.
+	adminNeedTeamCreate = adminNeedMembership
+	adminNeedRoles      = adminNeedMembership
 )
+
+// adminOrgNeed is the need of most pages: perm over at least a whole
+// organisation.
+func adminOrgNeed(perm access.Permission) adminNeed { return adminNeed{perm, access.ScopeOrg} }
 
 // adminRoutes lists the administration pages.
 func (w *Web) adminRoutes() []authn.Route {
@@ -148,15 +156,27 @@ func (w *Web) adminRoute(pattern string, n adminNeed, h http.HandlerFunc) authn.
 // of the header's link.
 func adminAllowed(p access.Principal) bool { return slices.ContainsFunc(adminPerms, p.Can) }
 
-// adminOption is one choice of a <select>.
-type adminOption struct{ Value, Label string }
-
 // adminCursor reads the ?after= cursor of a listing: "" for the first
 // page. ok is false for a cursor that is not an id, which the caller
 // answers 400.
 func adminCursor(r *http.Request) (cursor string, ok bool) {
 	c := r.URL.Query().Get("after")
 	return c, c == "" || ids.Valid(c)
+}
+
+// adminPageLinks are the links of a page of the listing at path with query
+// q, shown from cursor ("" on the first page), when the next page starts
+// after next ("" on the last): next to that page and first back to the
+// first, each "" where there is none. set are more parameters to change in
+// both (see adminHref).
+func adminPageLinks(path string, q url.Values, cursor, next string, set ...string) (nextHref, firstHref string) {
+	if next != "" {
+		nextHref = adminHref(path, q, append([]string{"after", next}, set...)...)
+	}
+	if cursor != "" {
+		firstHref = adminHref(path, q, append([]string{"after", ""}, set...)...)
+	}
+	return nextHref, firstHref
 }
 
 // adminHref is path with query q, changed by the name, value pairs of set
@@ -228,4 +248,49 @@ func adminInvalid(ve *accounts.ValidationError, rename map[string]string, fields
 		}
 	}
 	return m, page
+}
+
+// adminForm is a form of the administration whose post asks the domain for
+// a change.
+type adminForm struct {
+	// show renders the form's page again with status and v.
+	show func(status int, v view)
+	// values are the posted values to show again.
+	values map[string]string
+	// rename and fields say which of the domain's errors are shown beside
+	// the form's fields (see adminInvalid).
+	rename map[string]string
+	fields []string
+}
+
+// unreadable answers a post that could not be read, on the form's page.
+func (f adminForm) unreadable() { f.show(http.StatusBadRequest, view{Error: errBadRequest}) }
+
+// invalid answers a post whose fields have the errors of fields (field →
+// code), found before the domain was asked.
+func (f adminForm) invalid(fields map[string]string) {
+	f.show(http.StatusUnprocessableEntity, view{Values: f.values, Fields: fields})
+}
+
+// adminSaved reports whether the change f asked for was made (err, its
+// outcome, is nil). Otherwise it answers: a refusal the domain explains (a
+// validation error) on the form's page, any other error as fail does.
+func (w *Web) adminSaved(rw http.ResponseWriter, r *http.Request, f adminForm, err error) bool {
+	var ve *accounts.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		fields, code := adminInvalid(ve, f.rename, f.fields...)
+		f.show(http.StatusUnprocessableEntity, view{Values: f.values, Fields: fields, Error: code})
+		return false
+	case err != nil:
+		w.fail(rw, r, err)
+		return false
+	}
+	return true
+}
+
+// adminToUser sends the browser to the page of user id, with the notice
+// done. id was accepted by the domain, so it is a valid id.
+func adminToUser(rw http.ResponseWriter, r *http.Request, id, done string) {
+	http.Redirect(rw, r, pathAdminUsers+"/"+id+"?done="+done, http.StatusSeeOther)
 }

@@ -51,9 +51,7 @@ func TestAdminAudit(t *testing.T) {
 	expect(t, "create", b.post("/admin/users", url.Values{"org": {s.org.ID}, "email": {"nina@example.org"}, "name": {"Nina"},
 		"role": {"viewer"}}), http.StatusOK, "")
 
-	res := b.get("/admin/audit")
-	expect(t, "audit", res, http.StatusOK, "")
-	contains(t, "audit", res.body, `<label for="actor">`, `<label for="action">`, `<label for="object_type">`, `<label for="object_id">`,
+	res := b.page("audit", "/admin/audit", `<label for="actor">`, `<label for="action">`, `<label for="object_type">`, `<label for="object_id">`,
 		`<label for="from">`, `<label for="to">`, `<option value="user.create">Account created</option>`, "<caption>")
 	table, n := adminAuditRows(t, res.body)
 	if n == 0 {
@@ -75,9 +73,7 @@ func TestAdminAudit(t *testing.T) {
 		t.Errorf("within the day: %d entries, want %d", m, n)
 	}
 	for _, q := range []string{"from=2026-03-03", "to=2026-03-01", "actor=" + other.ID, "object_type=team", "object_id=" + admin.ID + "x"} {
-		res = b.get("/admin/audit?" + q)
-		expect(t, q, res, http.StatusOK, "")
-		contains(t, q, res.body, "No entries match.")
+		b.page(q, "/admin/audit?"+q, "No entries match.")
 	}
 	res = b.get("/admin/audit?actor=" + admin.ID + "&action=auth.login")
 	if table, n := adminAuditRows(t, res.body); n != 1 || !strings.Contains(table, admin.ID) {
@@ -98,17 +94,13 @@ func TestAdminAudit(t *testing.T) {
 	expect(t, "bad cursor", b.get("/admin/audit?before=x"), http.StatusBadRequest, "")
 
 	// An analyst sees the entries of their own acts only, whatever they ask.
-	res = an.get("/admin")
-	expect(t, "analyst's index", res, http.StatusOK, "")
-	contains(t, "analyst's index", res.body, `href="/admin/audit"`)
+	res = an.page("analyst's index", "/admin", `href="/admin/audit"`)
 	if strings.Contains(res.body, `href="/admin/users"`) {
 		t.Error("the analyst is offered the users")
 	}
 	expect(t, "analyst's users", an.get("/admin/users"), http.StatusForbidden, "")
 	for _, q := range []string{"", "?actor=" + admin.ID, "?action=user.create"} {
-		res = an.get("/admin/audit" + q)
-		expect(t, "analyst "+q, res, http.StatusOK, "")
-		contains(t, "analyst "+q, res.body, "You see the entries of your own actions only.")
+		res = an.page("analyst "+q, "/admin/audit"+q, "You see the entries of your own actions only.")
 		if strings.Contains(res.body, `id="actor"`) {
 			t.Error("the analyst is offered the actor filter")
 		}
@@ -171,9 +163,7 @@ func TestAdminAudit(t *testing.T) {
 	if table, n := adminAuditRows(t, res.body); n != 2 || !strings.Contains(table, "Audit log exported") {
 		t.Errorf("exports audited: %d entries:\n%s", n, table)
 	}
-	res = an.get("/admin/audit/export?format=csv&actor=" + admin.ID)
-	expect(t, "analyst's CSV", res, http.StatusOK, "")
-	contains(t, "analyst's CSV", res.body, analyst.ID)
+	res = an.page("analyst's CSV", "/admin/audit/export?format=csv&actor="+admin.ID, analyst.ID)
 	if strings.Contains(res.body, admin.ID) {
 		t.Error("the analyst's download holds someone else's entries")
 	}

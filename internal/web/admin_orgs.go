@@ -25,7 +25,7 @@ type adminOrgsData struct {
 	CanCreate bool
 	// Countries are the choices of the country field, named and sorted in
 	// the page's language.
-	Countries []adminOption
+	Countries []option
 }
 
 type adminOrgRow struct {
@@ -40,7 +40,7 @@ type adminOrgRow struct {
 // adminOrgData is one organisation: the form to change it and its teams.
 type adminOrgData struct {
 	Org       adminOrgRow
-	Countries []adminOption
+	Countries []option
 	Teams     []accounts.Team
 	// CanTeams is true when the reader may create teams.
 	CanTeams bool
@@ -48,12 +48,12 @@ type adminOrgData struct {
 }
 
 // adminCountryOptions lists every country named in lang, sorted by that name.
-func adminCountryOptions(lang string) []adminOption {
+func adminCountryOptions(lang string) []option {
 	cs := countries.All()
 	countries.SortByName(cs, lang)
-	out := make([]adminOption, len(cs))
+	out := make([]option, len(cs))
 	for i, c := range cs {
-		out[i] = adminOption{Value: c.Alpha2, Label: c.Name(lang)}
+		out[i] = option{Value: c.Alpha2, Label: c.Name(lang)}
 	}
 	return out
 }
@@ -124,12 +124,7 @@ func (w *Web) renderAdminOrgList(rw http.ResponseWriter, r *http.Request, status
 	for _, o := range orgs {
 		d.Orgs = append(d.Orgs, w.adminOrgRowFor(r, o))
 	}
-	if next != "" {
-		d.Next = adminHref(pathAdminOrgs, q, "after", next)
-	}
-	if cursor != "" {
-		d.First = adminHref(pathAdminOrgs, q, "after", "")
-	}
+	d.Next, d.First = adminPageLinks(pathAdminOrgs, q, cursor, next)
 	if d.CanCreate {
 		d.Countries = adminCountryOptions(w.locale(r).Code())
 	}
@@ -139,27 +134,30 @@ func (w *Web) renderAdminOrgList(rw http.ResponseWriter, r *http.Request, status
 
 // adminOrgCreate creates an organisation and goes to its page.
 func (w *Web) adminOrgCreate(rw http.ResponseWriter, r *http.Request) {
+	w.adminOrgSave(rw, r, w.renderAdminOrgList, adminDoneOrgCreated, func(in accounts.OrganisationInput) (accounts.Organisation, error) {
+		return w.acc.CreateOrganisation(r.Context(), authn.PrincipalFrom(r.Context()), in, false)
+	})
+}
+
+// adminOrgSave reads the organisation form, posted from the page that
+// render renders, has save create or change the organisation and goes to
+// its page with the notice done. The form's errors are shown on its page.
+func (w *Web) adminOrgSave(rw http.ResponseWriter, r *http.Request, render func(http.ResponseWriter, *http.Request, int, view),
+	done string, save func(accounts.OrganisationInput) (accounts.Organisation, error)) {
+	f := adminForm{show: func(status int, v view) { render(rw, r, status, v) }, fields: []string{"name", "country"}}
 	in, values, fields, ok := adminOrgForm(r)
-	if !ok {
-		w.renderAdminOrgList(rw, r, http.StatusBadRequest, view{Error: errBadRequest})
-		return
-	}
-	if fields != nil {
-		w.renderAdminOrgList(rw, r, http.StatusUnprocessableEntity, view{Values: values, Fields: fields})
-		return
-	}
-	o, err := w.acc.CreateOrganisation(r.Context(), authn.PrincipalFrom(r.Context()), in, false)
-	var ve *accounts.ValidationError
+	f.values = values
 	switch {
-	case errors.As(err, &ve):
-		fields, code := adminInvalid(ve, nil, "name", "country")
-		w.renderAdminOrgList(rw, r, http.StatusUnprocessableEntity, view{Values: values, Fields: fields, Error: code})
+	case !ok:
+		f.unreadable()
 		return
-	case err != nil:
-		w.fail(rw, r, err)
+	case fields != nil:
+		f.invalid(fields)
 		return
 	}
-	http.Redirect(rw, r, pathAdminOrgs+"/"+o.ID+"?done="+adminDoneOrgCreated, http.StatusSeeOther)
+	if o, err := save(in); w.adminSaved(rw, r, f, err) {
+		http.Redirect(rw, r, pathAdminOrgs+"/"+o.ID+"?done="+done, http.StatusSeeOther)
+	}
 }
 
 // adminOrgShow shows an organisation, the form to change it and its teams.
@@ -194,50 +192,27 @@ func (w *Web) renderAdminOrg(rw http.ResponseWriter, r *http.Request, status int
 
 // adminOrgUpdate changes an organisation's name and country.
 func (w *Web) adminOrgUpdate(rw http.ResponseWriter, r *http.Request) {
-	in, values, fields, ok := adminOrgForm(r)
-	if !ok {
-		w.renderAdminOrg(rw, r, http.StatusBadRequest, view{Error: errBadRequest})
-		return
-	}
-	if fields != nil {
-		w.renderAdminOrg(rw, r, http.StatusUnprocessableEntity, view{Values: values, Fields: fields})
-		return
-	}
-	o, err := w.acc.UpdateOrganisation(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), in)
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		fields, code := adminInvalid(ve, nil, "name", "country")
-		w.renderAdminOrg(rw, r, http.StatusUnprocessableEntity, view{Values: values, Fields: fields, Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
-	}
-	http.Redirect(rw, r, pathAdminOrgs+"/"+o.ID+"?done="+adminDoneOrgUpdated, http.StatusSeeOther)
+	w.adminOrgSave(rw, r, w.renderAdminOrg, adminDoneOrgUpdated, func(in accounts.OrganisationInput) (accounts.Organisation, error) {
+		return w.acc.UpdateOrganisation(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), in)
+	})
 }
 
 // adminTeamCreate adds a team to an organisation. Its field is team_name,
 // so that its error is not shown beside the organisation's name.
 func (w *Web) adminTeamCreate(rw http.ResponseWriter, r *http.Request) {
+	f := adminForm{show: func(status int, v view) { w.renderAdminOrg(rw, r, status, v) },
+		rename: map[string]string{"name": "team_name"}, fields: []string{"team_name"}}
 	if !parseForm(r) {
-		w.renderAdminOrg(rw, r, http.StatusBadRequest, view{Error: errBadRequest})
+		f.unreadable()
 		return
 	}
 	name := r.PostForm.Get("team_name")
+	f.values = map[string]string{"team_name": name}
 	id := r.PathValue("id")
 	_, err := w.acc.CreateTeam(r.Context(), authn.PrincipalFrom(r.Context()), id, name)
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		fields, code := adminInvalid(ve, map[string]string{"name": "team_name"}, "team_name")
-		w.renderAdminOrg(rw, r, http.StatusUnprocessableEntity, view{Values: map[string]string{"team_name": name}, Fields: fields, Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
+	if w.adminSaved(rw, r, f, err) {
+		// The id was checked by the domain: it is a valid id of an
+		// organisation the reader may see.
+		http.Redirect(rw, r, pathAdminOrgs+"/"+id+"?done="+adminDoneTeamCreated, http.StatusSeeOther)
 	}
-	// The id was checked by the domain: it is a valid id of an
-	// organisation the reader may see.
-	http.Redirect(rw, r, pathAdminOrgs+"/"+id+"?done="+adminDoneTeamCreated, http.StatusSeeOther)
 }

@@ -3,11 +3,7 @@
 package web
 
 import (
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,11 +17,11 @@ import (
 func adminSamples(now time.Time) map[page][]view {
 	user := adminUserRow{ID: "u1", Name: "Ana Álvarez", Email: "ana@example.org", TOTP: true,
 		Memberships: []adminMembership{{ID: "m1", OrgID: "o1", OrgName: "Cruz", Role: access.RoleCaseworker, TeamID: "t1", TeamName: "North",
-			Teams: []adminOption{{Value: "t1", Label: "North"}}}}}
+			Teams: []option{{Value: "t1", Label: "North"}}}}}
 	arabic := adminUserRow{ID: "u2", Name: "سارة", Email: "sara@example.org", Disabled: true, MustChange: true, Sysadmin: true,
 		Memberships: []adminMembership{{ID: "m2", OrgID: "o2", Role: "a_role_without_words"}}}
 	erased := adminUserRow{ID: "u3", Erased: true, Disabled: true}
-	countries := []adminOption{{Value: "MX", Label: "Mexico"}, {Value: "FR", Label: "France"}}
+	countries := []option{{Value: "MX", Label: "Mexico"}, {Value: "FR", Label: "France"}}
 	org := adminOrgRow{ID: "o1", Name: "Cruz", Country: "MX", CountryName: "Mexico", CreatedAt: now}
 	entries := []audit.Entry{
 		{Seq: 3, At: now, ActorID: "u1", OrgID: "o1", Action: "user.read", ObjectType: "user", ObjectID: "u2",
@@ -55,7 +51,7 @@ func adminSamples(now time.Time) map[page][]view {
 			{Data: &adminOrgData{Org: org, Done: adminDoneTeamCreated}, Error: errBadRequest},
 		},
 		pageAdminUsers: {
-			{Data: &adminUsersData{Orgs: []adminOption{{Value: "o1", Label: "Cruz"}}, OrgID: "o1",
+			{Data: &adminUsersData{Orgs: []option{{Value: "o1", Label: "Cruz"}}, OrgID: "o1",
 				Users: []adminUserRow{user, arabic, erased}, Next: "/admin/users?after=u3", First: "/admin/users",
 				CanCreate: true, Done: adminDoneErased}},
 			{Data: &adminUsersData{Search: true}, Values: map[string]string{"email": "x@example.org"},
@@ -63,10 +59,10 @@ func adminSamples(now time.Time) map[page][]view {
 			{Data: &adminUsersData{OrgID: "o1"}},
 		},
 		pageAdminUserNew: {
-			{Data: &adminUserNewData{Orgs: []adminOption{{Value: "o1", Label: "Cruz"}}}},
-			{Data: &adminUserNewData{Orgs: []adminOption{}}},
+			{Data: &adminUserNewData{Orgs: []option{{Value: "o1", Label: "Cruz"}}}},
+			{Data: &adminUserNewData{Orgs: []option{}}},
 			{Data: &adminUserNewData{OrgID: "o1", OrgName: "Cruz", Roles: access.MembershipRoles(),
-				Teams: []adminOption{{Value: "t1", Label: "North"}}},
+				Teams: []option{{Value: "t1", Label: "North"}}},
 				Values: map[string]string{"email": "bad", "name": "Ana", "role": access.RoleViewer, "team_id": "t1"},
 				Fields: map[string]string{"email": "invalid_email", "name": "too_long", "role": "invalid_role", "team_id": "not_found"},
 				Error:  errBadRequest},
@@ -121,29 +117,8 @@ func adminSamples(now time.Time) map[page][]view {
 // direction.
 func TestAdminPagesInEveryLanguage(t *testing.T) {
 	t.Parallel()
-	w := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	samples := adminSamples(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	r := httptest.NewRequest("GET", "/admin", nil)
-	for _, p := range adminPages {
-		if len(samples[p]) == 0 {
-			t.Errorf("no sample view for the %s page", p)
-		}
-		for i, v := range samples[p] {
-			for _, lang := range i18n.Languages {
-				v.Nav = nav{Path: "/admin", Account: true, SignOut: true, Admin: true}
-				v.Langs = langLinks(r, lang.Code)
-				var b strings.Builder
-				if err := w.pages[p][lang.Code].ExecuteTemplate(&b, layoutFile, v); err != nil {
-					t.Fatalf("%s #%d in %s: %v", p, i, lang.Code, err)
-				}
-				what := string(p) + " #" + strconv.Itoa(i) + " in " + lang.Code
-				checkPage(t, what, b.String())
-				if got, dir := pageLang(b.String()); got != lang.Code || dir != lang.Dir {
-					t.Errorf("%s: the page says lang %q dir %q", what, got, dir)
-				}
-			}
-		}
-	}
+	renderEveryPage(t, samples, adminPages, httptest.NewRequest("GET", "/admin", nil), "/admin", nil)
 	if len(samples) != len(adminPages) {
 		t.Errorf("%d pages have samples, want %d", len(samples), len(adminPages))
 	}

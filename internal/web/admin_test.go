@@ -114,22 +114,16 @@ func TestAdminUsers(t *testing.T) {
 
 	res := b.get("/")
 	contains(t, "home", res.body, `href="/admin"`)
-	res = b.get("/admin")
-	expect(t, "index", res, http.StatusOK, "")
-	contains(t, "index", res.body, `href="/admin/organisations"`, `href="/admin/users"`, `href="/admin/users/new"`,
+	b.page("index", "/admin", `href="/admin/organisations"`, `href="/admin/users"`, `href="/admin/users/new"`,
 		`href="/admin/roles"`, `href="/admin/tokens"`, `href="/admin/audit"`)
 
-	res = b.get("/admin/users")
-	expect(t, "users", res, http.StatusOK, "")
-	contains(t, "users", res.body, "Víctor Viewer", "vic@example.org", "Olga Admin", "Organisation administrator",
+	res = b.page("users", "/admin/users", "Víctor Viewer", "vic@example.org", "Olga Admin", "Organisation administrator",
 		`href="/admin/users/`+admin.ID+`"`, `<caption>`, `<th scope="col">`, `dir="auto"`)
 	if strings.Contains(res.body, `<select id="org"`) {
 		t.Error("an organisation's administrator is offered other organisations")
 	}
 
-	res = b.get("/admin/users/new")
-	expect(t, "new user form", res, http.StatusOK, "")
-	contains(t, "new user form", res.body, `action="/admin/users"`, `name="org" value="`+s.org.ID+`"`,
+	b.page("new user form", "/admin/users/new", `action="/admin/users"`, `name="org" value="`+s.org.ID+`"`,
 		`<label for="email">`, `<label for="name">`, `<label for="role">`, `<label for="team_id">`)
 
 	res = b.post("/admin/users", url.Values{"org": {s.org.ID}, "email": {"not-an-email"}, "name": {"Nina New"}, "role": {"viewer"}})
@@ -267,9 +261,7 @@ func TestAdminErase(t *testing.T) {
 
 	res := b.get("/admin/users/" + target.ID)
 	contains(t, "user page", res.body, `href="`+path+`"`)
-	res = b.get(path)
-	expect(t, "erase page", res, http.StatusOK, "")
-	contains(t, "erase page", res.body, `action="`+path+`"`, `data-testid="erase-word">ERASE</span>`, `<label for="confirm_word">`,
+	b.page("erase page", path, `action="`+path+`"`, `data-testid="erase-word">ERASE</span>`, `<label for="confirm_word">`,
 		"Tom Target", "This cannot be undone.")
 
 	expect(t, "post without confirming", b.post(path, nil), http.StatusSeeOther, path)
@@ -323,9 +315,7 @@ func TestAdminUserActions(t *testing.T) {
 		t.Fatalf("teams: %v, %v", teams, err)
 	}
 
-	res := b.get(page)
-	expect(t, "user page", res, http.StatusOK, "")
-	contains(t, "user page", res.body, "Carmen Caseworker", "carmen@example.org", `<option value="`+teams[0].ID+`" dir="auto">North</option>`)
+	res := b.page("user page", page, "Carmen Caseworker", "carmen@example.org", `<option value="`+teams[0].ID+`" dir="auto">North</option>`)
 	form := adminMembershipFormRE.FindStringSubmatch(res.body)
 	if form == nil {
 		t.Fatalf("no membership form:\n%s", res.body)
@@ -348,9 +338,7 @@ func TestAdminUserActions(t *testing.T) {
 	contains(t, "own role", res.body, "You cannot change your own role; ask another administrator.")
 
 	// Disabling takes a confirmation.
-	res = b.get(page + "/disable")
-	expect(t, "disable page", res, http.StatusOK, "")
-	contains(t, "disable page", res.body, `action="`+page+`/disable"`, `name="confirm" value="yes"`, `href="`+page+`"`)
+	b.page("disable page", page+"/disable", `action="`+page+`/disable"`, `name="confirm" value="yes"`, `href="`+page+`"`)
 	expect(t, "disable unconfirmed", b.post(page+"/disable", nil), http.StatusSeeOther, page+"/disable")
 	if s.adminAccount(cw.ID).Disabled {
 		t.Fatal("disabled without confirmation")
@@ -402,21 +390,17 @@ func TestAdminTokens(t *testing.T) {
 	v := s.user("vic@example.org", "Víctor Viewer", access.RoleViewer)
 	tok := s.adminToken(v, s.org.ID, access.RoleViewer, "Nightly export")
 
-	res := b.get("/admin/tokens")
-	expect(t, "tokens", res, http.StatusOK, "")
 	revoke := "/admin/tokens/" + tok.ID + "/revoke"
-	contains(t, "tokens", res.body, "Nightly export", `href="/admin/users/`+v.ID+`"`, "<code>user.read</code>", `href="`+revoke+`"`,
+	b.page("tokens", "/admin/tokens", "Nightly export", `href="/admin/users/`+v.ID+`"`, "<code>user.read</code>", `href="`+revoke+`"`,
 		"2 March 2026, 09:00")
 
-	res = b.get(revoke)
-	expect(t, "revoke page", res, http.StatusOK, "")
-	contains(t, "revoke page", res.body, "Revoke this token?", "Nightly export", `action="`+revoke+`"`)
+	b.page("revoke page", revoke, "Revoke this token?", "Nightly export", `action="`+revoke+`"`)
 	expect(t, "revoke unconfirmed", b.post(revoke, nil), http.StatusSeeOther, revoke)
 	if got, _ := s.acc.GetToken(context.Background(), access.System, tok.ID); got.RevokedAt != nil {
 		t.Fatal("revoked without confirmation")
 	}
 	expect(t, "revoke", b.post(revoke, url.Values{"confirm": {"yes"}}), http.StatusSeeOther, "/admin/tokens?done=token_revoked")
-	res = b.get("/admin/tokens?done=token_revoked")
+	res := b.get("/admin/tokens?done=token_revoked")
 	contains(t, "after revoking", res.body, "The token was revoked.", "Revoked on 2 March 2026, 09:00")
 	if strings.Contains(res.body, `href="`+revoke+`"`) {
 		t.Error("a revoked token still offers revoking")
@@ -431,11 +415,9 @@ func TestAdminOrganisations(t *testing.T) {
 	s := newStack(t)
 	sys, _ := s.adminSignedIn("sam@example.org", "Sam Sysadmin", access.RoleSysadmin)
 
-	res := sys.get("/admin/organisations")
-	expect(t, "organisations", res, http.StatusOK, "")
-	contains(t, "organisations", res.body, "Test organisation", `action="/admin/organisations"`, `<select id="country" name="country"`,
+	sys.page("organisations", "/admin/organisations", "Test organisation", `action="/admin/organisations"`, `<select id="country" name="country"`,
 		`<option value="MX">Mexico</option>`, `<label for="name">`, `<label for="country">`)
-	res = sys.get("/admin/organisations?lang=fr")
+	res := sys.get("/admin/organisations?lang=fr")
 	contains(t, "countries in French", res.body, `<option value="MX">Mexique</option>`)
 	if i, j := strings.Index(res.body, ">Égypte<"), strings.Index(res.body, ">Érythrée<"); i < 0 || j < i {
 		t.Error("the countries are not sorted by their French names")
@@ -457,9 +439,7 @@ func TestAdminOrganisations(t *testing.T) {
 		t.Fatalf("create: got %d to %q", res.status, res.location())
 	}
 	orgPath, _, _ := strings.Cut(res.location(), "?")
-	res = sys.get(res.location())
-	expect(t, "new organisation", res, http.StatusOK, "")
-	contains(t, "new organisation", res.body, "Refugio Norte", "Mexico", "The organisation was created.",
+	sys.page("new organisation", res.location(), "Refugio Norte", "Mexico", "The organisation was created.",
 		`<option value="MX" selected>Mexico</option>`, "This organisation has no teams.")
 
 	expect(t, "rename", sys.post(orgPath, url.Values{"name": {"Refugio Sur"}, "country": {""}}),
@@ -503,11 +483,19 @@ func TestAdminRoles(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	b, _ := s.adminSignedIn("olga@example.org", "Olga Admin", access.RoleOrgAdmin)
-	res := b.get("/admin/roles")
-	expect(t, "roles", res, http.StatusOK, "")
-	contains(t, "roles", res.body, "<caption>", `<th scope="col">System administrator</th>`, `<th scope="row">Read the audit log<br><code class="hint">audit.read</code></th>`,
+	res := b.page("roles", "/admin/roles", "<caption>", `<th scope="col">System administrator</th>`, `<th scope="row">Read the audit log<br><code class="hint">audit.read</code></th>`,
 		`<td class="scope-org">Organisation</td>`, `<td class="scope-own">Own</td>`, "Two-factor sign-in required")
 	for _, p := range access.Permissions() {
 		contains(t, "roles", res.body, `<code class="hint">`+string(p)+"</code>")
 	}
+}
+
+// page gets path and expects it to answer 200 with wants in its body; what
+// names it in failures.
+func (b *browser) page(what, path string, wants ...string) response {
+	b.s.t.Helper()
+	res := b.get(path)
+	expect(b.s.t, what, res, http.StatusOK, "")
+	contains(b.s.t, what, res.body, wants...)
+	return res
 }

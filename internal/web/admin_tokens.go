@@ -56,13 +56,7 @@ func (w *Web) adminTokenList(rw http.ResponseWriter, r *http.Request) {
 		}
 		d.Tokens = append(d.Tokens, row)
 	}
-	q := r.URL.Query()
-	if next != "" {
-		d.Next = adminHref(pathAdminTokens, q, "after", next, "done", "")
-	}
-	if cursor != "" {
-		d.First = adminHref(pathAdminTokens, q, "after", "", "done", "")
-	}
+	d.Next, d.First = adminPageLinks(pathAdminTokens, r.URL.Query(), cursor, next, "done", "")
 	w.render(rw, r, http.StatusOK, pageAdminTokens, view{Data: d})
 }
 
@@ -85,12 +79,7 @@ func (w *Web) renderAdminTokenConfirm(rw http.ResponseWriter, r *http.Request, s
 // adminTokenRevoke revokes a token once confirmed; the program using it is
 // refused from its next request.
 func (w *Web) adminTokenRevoke(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(r) {
-		w.errorPage(rw, r, http.StatusBadRequest)
-		return
-	}
-	if !adminConfirmed(r) {
-		w.adminToConfirm(rw, r)
+	if !w.adminConfirmedPost(rw, r, func() { w.errorPage(rw, r, http.StatusBadRequest) }) {
 		return
 	}
 	if err := w.acc.RevokeToken(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id")); err != nil {

@@ -3,7 +3,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -44,20 +43,24 @@ type adminConfirmData struct {
 	TokenName, TokenOwner string
 }
 
-// adminConfirmed reports whether a post carries the confirmation page's
-// confirm=yes, as opposed to a post from elsewhere, which adminToConfirm
-// answers.
-func adminConfirmed(r *http.Request) bool { return r.PostForm.Get("confirm") == "yes" }
-
-// adminToConfirm sends a post that was not confirmed to the confirmation
-// page, which is a GET of the same path: nothing is done without it. The
-// path is the route's own with a valid id, so the redirect stays here.
-func (w *Web) adminToConfirm(rw http.ResponseWriter, r *http.Request) {
-	if !ids.Valid(r.PathValue("id")) {
+// adminConfirmedPost reads a post from a confirmation page. It reports
+// false, having answered, for a post that cannot be read, which unreadable
+// answers, and for one without the page's confirm=yes, a post from
+// elsewhere: that is sent to the confirmation page, which is a GET of the
+// same path, so that nothing is done without it. The path is the route's
+// own with a valid id, so the redirect stays here.
+func (w *Web) adminConfirmedPost(rw http.ResponseWriter, r *http.Request, unreadable func()) bool {
+	switch {
+	case !parseForm(r):
+		unreadable()
+	case r.PostForm.Get("confirm") == "yes":
+		return true
+	case !ids.Valid(r.PathValue("id")):
 		w.errorPage(rw, r, http.StatusNotFound)
-		return
+	default:
+		http.Redirect(rw, r, r.URL.Path, http.StatusSeeOther)
 	}
-	http.Redirect(rw, r, r.URL.Path, http.StatusSeeOther)
+	return false
 }
 
 // adminConfirmForm returns the handler of the confirmation page of act on
@@ -85,134 +88,83 @@ func (w *Web) renderAdminUserConfirm(rw http.ResponseWriter, r *http.Request, st
 	w.render(rw, r, status, pageAdminConfirm, v)
 }
 
-// adminUserAction runs a confirmed action on the user of the path and
-// sends the browser back to the user's page with the notice done. A post
-// without the confirmation is sent to the confirmation page; a refusal the
-// domain explains (such as disabling oneself) is shown on it.
-func (w *Web) adminUserAction(rw http.ResponseWriter, r *http.Request, act, done string, do func(id string) error) {
-	if !parseForm(r) {
-		w.renderAdminUserConfirm(rw, r, http.StatusBadRequest, act, view{Error: errBadRequest})
+// adminUserAction does act, once confirmed on its page, to the user of the
+// path with do, then answers with done. A refusal the domain explains (such
+// as disabling oneself) is shown on the confirmation page, as are the
+// errors of its confirm_word field.
+func (w *Web) adminUserAction(rw http.ResponseWriter, r *http.Request, act string, do func(id string) error, done func(id string)) {
+	f := adminForm{show: func(status int, v view) { w.renderAdminUserConfirm(rw, r, status, act, v) }, fields: []string{"confirm_word"}}
+	if !w.adminConfirmedPost(rw, r, f.unreadable) {
 		return
 	}
-	if !adminConfirmed(r) {
-		w.adminToConfirm(rw, r)
-		return
+	if id := r.PathValue("id"); w.adminSaved(rw, r, f, do(id)) {
+		done(id)
 	}
-	id := r.PathValue("id")
-	err := do(id)
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		_, code := adminInvalid(ve, nil)
-		w.renderAdminUserConfirm(rw, r, http.StatusUnprocessableEntity, act, view{Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
-	}
-	// The domain accepted id, so it is a valid id.
-	http.Redirect(rw, r, pathAdminUsers+"/"+id+"?done="+done, http.StatusSeeOther)
 }
 
 // adminUserDisable disables an account, which ends its sessions at once.
 func (w *Web) adminUserDisable(rw http.ResponseWriter, r *http.Request) {
-	w.adminUserAction(rw, r, adminActDisable, adminDoneDisabled, func(id string) error {
+	w.adminUserAction(rw, r, adminActDisable, func(id string) error {
 		return w.acc.SetDisabled(r.Context(), authn.PrincipalFrom(r.Context()), id, true)
-	})
+	}, func(id string) { adminToUser(rw, r, id, adminDoneDisabled) })
 }
 
 // adminUserResetTOTP removes an account's second factor and recovery
 // codes; its owner sets up a new one at their next sign-in.
 func (w *Web) adminUserResetTOTP(rw http.ResponseWriter, r *http.Request) {
-	w.adminUserAction(rw, r, adminActResetTOTP, adminDoneTOTPReset, func(id string) error {
+	w.adminUserAction(rw, r, adminActResetTOTP, func(id string) error {
 		return w.acc.ResetTOTP(r.Context(), authn.PrincipalFrom(r.Context()), id)
-	})
+	}, func(id string) { adminToUser(rw, r, id, adminDoneTOTPReset) })
 }
 
 // adminUserEnable enables a disabled account again. It restores access
 // rather than taking it away, so it needs no confirmation.
 func (w *Web) adminUserEnable(rw http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	err := w.acc.SetDisabled(r.Context(), authn.PrincipalFrom(r.Context()), id, false)
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		_, code := adminInvalid(ve, nil)
-		w.renderAdminUser(rw, r, http.StatusUnprocessableEntity, id, view{Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
+	f := adminForm{show: func(status int, v view) { w.renderAdminUser(rw, r, status, id, v) }}
+	if w.adminSaved(rw, r, f, w.acc.SetDisabled(r.Context(), authn.PrincipalFrom(r.Context()), id, false)) {
+		adminToUser(rw, r, id, adminDoneEnabled)
 	}
-	http.Redirect(rw, r, pathAdminUsers+"/"+id+"?done="+adminDoneEnabled, http.StatusSeeOther)
 }
 
 // adminUserResetPassword gives an account a new one-time password, shown
 // once, and ends its sessions. Its owner must replace it when they next
 // sign in.
 func (w *Web) adminUserResetPassword(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(r) {
-		w.renderAdminUserConfirm(rw, r, http.StatusBadRequest, adminActResetPassword, view{Error: errBadRequest})
-		return
-	}
-	if !adminConfirmed(r) {
-		w.adminToConfirm(rw, r)
-		return
-	}
 	p := authn.PrincipalFrom(r.Context())
-	id := r.PathValue("id")
-	pw, err := w.acc.ResetPassword(r.Context(), p, id, "")
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		_, code := adminInvalid(ve, nil)
-		w.renderAdminUserConfirm(rw, r, http.StatusUnprocessableEntity, adminActResetPassword, view{Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
-	}
-	// The password is shown with whom it is for, so that it is handed to
-	// the right person; the domain audits the read.
-	u, err := w.acc.GetUser(r.Context(), p, id)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	w.renderAdminOneTime(rw, r, &adminOneTimeData{UserID: u.ID, Name: u.Name, Email: u.Email, Password: pw})
+	var pw string
+	w.adminUserAction(rw, r, adminActResetPassword, func(id string) (err error) {
+		pw, err = w.acc.ResetPassword(r.Context(), p, id, "")
+		return err
+	}, func(id string) {
+		// The password is shown with whom it is for, so that it is handed
+		// to the right person; the domain audits the read.
+		u, err := w.acc.GetUser(r.Context(), p, id)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		w.renderAdminOneTime(rw, r, &adminOneTimeData{UserID: u.ID, Name: u.Name, Email: u.Email, Password: pw})
+	})
 }
 
 // adminUserErase crypto-shreds an account: its name, e-mail and second
 // factor can never be read again. Besides the confirmation, the form needs
 // the word the page shows typed in, so that it is not done by a slip.
 func (w *Web) adminUserErase(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(r) {
-		w.renderAdminUserConfirm(rw, r, http.StatusBadRequest, adminActErase, view{Error: errBadRequest})
-		return
-	}
-	if !adminConfirmed(r) {
-		w.adminToConfirm(rw, r)
-		return
-	}
-	if !w.adminEraseWord(r.PostForm.Get("confirm_word")) {
-		w.renderAdminUserConfirm(rw, r, http.StatusUnprocessableEntity, adminActErase,
-			view{Fields: map[string]string{"confirm_word": "wrong_word"}})
-		return
-	}
-	err := w.acc.EraseUser(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		_, code := adminInvalid(ve, nil)
-		w.renderAdminUserConfirm(rw, r, http.StatusUnprocessableEntity, adminActErase, view{Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
-	}
-	// The account has no memberships left, so its page is out of reach
-	// below a system administrator: the list is where to go next.
-	http.Redirect(rw, r, pathAdminUsers+"?done="+adminDoneErased, http.StatusSeeOther)
+	w.adminUserAction(rw, r, adminActErase, func(id string) error {
+		// A word mistyped is an error of the form's field, like the
+		// domain's.
+		if !w.adminEraseWord(r.PostForm.Get("confirm_word")) {
+			return &accounts.ValidationError{Errors: []accounts.FieldError{{Field: "confirm_word", Code: "wrong_word"}}}
+		}
+		return w.acc.EraseUser(r.Context(), authn.PrincipalFrom(r.Context()), id)
+	}, func(string) {
+		// The account has no memberships left, so its page is out of
+		// reach below a system administrator: the list is where to go
+		// next.
+		http.Redirect(rw, r, pathAdminUsers+"?done="+adminDoneErased, http.StatusSeeOther)
+	})
 }
 
 // adminEraseWord reports whether typed is the word the erase page asks for,
@@ -244,17 +196,10 @@ func (w *Web) adminMembershipUpdate(rw http.ResponseWriter, r *http.Request) {
 	}
 	mid, userID := r.PathValue("id"), r.PostForm.Get("user")
 	role, team := r.PostForm.Get("role"), r.PostForm.Get("team_id")
+	f := adminForm{show: func(status int, v view) { w.renderAdminUser(rw, r, status, userID, v) },
+		rename: map[string]string{"role": "role-" + mid, "team_id": "team-" + mid}, fields: []string{"role-" + mid, "team-" + mid}}
 	m, err := w.acc.UpdateMembership(r.Context(), authn.PrincipalFrom(r.Context()), mid, &role, &team)
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		fields, code := adminInvalid(ve, map[string]string{"role": "role-" + mid, "team_id": "team-" + mid},
-			"role-"+mid, "team-"+mid)
-		w.renderAdminUser(rw, r, http.StatusUnprocessableEntity, userID, view{Fields: fields, Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
+	if w.adminSaved(rw, r, f, err) {
+		adminToUser(rw, r, m.UserID, adminDoneMemberUpdated)
 	}
-	http.Redirect(rw, r, pathAdminUsers+"/"+m.UserID+"?done="+adminDoneMemberUpdated, http.StatusSeeOther)
 }

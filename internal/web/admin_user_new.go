@@ -3,7 +3,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/access"
@@ -17,12 +16,12 @@ import (
 type adminUserNewData struct {
 	// Orgs are the organisations a system administrator may pick from;
 	// nil for a reader held to their own.
-	Orgs []adminOption
+	Orgs []option
 	// OrgID is the organisation the user is created in; "" while a system
 	// administrator has not picked one.
 	OrgID, OrgName string
 	Roles          []string
-	Teams          []adminOption
+	Teams          []option
 }
 
 // adminOneTimeData shows a one-time password, once: after creating a user
@@ -85,17 +84,11 @@ func (w *Web) adminUserCreate(rw http.ResponseWriter, r *http.Request) {
 	u, oneTime, err := w.acc.CreateUser(r.Context(), p, accounts.NewUser{
 		Email: f.Get("email"), Name: f.Get("name"), OrgID: orgID, Role: f.Get("role"), TeamID: f.Get("team_id"),
 	})
-	var ve *accounts.ValidationError
-	switch {
-	case errors.As(err, &ve):
-		fields, code := adminInvalid(ve, nil, "email", "name", "role", "team_id")
-		w.renderAdminUserNew(rw, r, http.StatusUnprocessableEntity, orgID, view{Values: values, Fields: fields, Error: code})
-		return
-	case err != nil:
-		w.fail(rw, r, err)
-		return
+	form := adminForm{show: func(status int, v view) { w.renderAdminUserNew(rw, r, status, orgID, v) }, values: values,
+		fields: []string{"email", "name", "role", "team_id"}}
+	if w.adminSaved(rw, r, form, err) {
+		w.renderAdminOneTime(rw, r, &adminOneTimeData{UserID: u.ID, Name: u.Name, Email: u.Email, Password: oneTime, Created: true})
 	}
-	w.renderAdminOneTime(rw, r, &adminOneTimeData{UserID: u.ID, Name: u.Name, Email: u.Email, Password: oneTime, Created: true})
 }
 
 // renderAdminOneTime shows a one-time password. The page is never stored by a

@@ -18,7 +18,7 @@ import (
 type adminUsersData struct {
 	// Orgs are the organisations a system administrator may pick from;
 	// nil for a reader held to their own organisation.
-	Orgs []adminOption
+	Orgs []option
 	// OrgID is the organisation shown, "" for every user.
 	OrgID string
 	Users []adminUserRow
@@ -44,7 +44,7 @@ type adminMembership struct {
 	ID, OrgID, OrgName, Role, TeamID, TeamName string
 	// Teams are the choices of the team field of the form that changes
 	// the membership.
-	Teams []adminOption
+	Teams []option
 }
 
 // adminTeamNames caches the teams of organisations for one request.
@@ -78,10 +78,10 @@ func (t *adminTeamNames) name(orgID, teamID string) string {
 	return ""
 }
 
-func (t *adminTeamNames) options(orgID string) []adminOption {
-	var out []adminOption
+func (t *adminTeamNames) options(orgID string) []option {
+	var out []option
 	for _, team := range t.of(orgID) {
-		out = append(out, adminOption{Value: team.ID, Label: team.Name})
+		out = append(out, option{Value: team.ID, Label: team.Name})
 	}
 	return out
 }
@@ -107,7 +107,7 @@ func adminUserRowOf(u accounts.User, orgID string, teams *adminTeamNames) adminU
 // adminOrgOptions lists the organisations a system administrator may pick from,
 // by name; nil for anyone else, who is held to their own. One page of the
 // largest size is listed.
-func (w *Web) adminOrgOptions(ctx context.Context, p access.Principal) ([]adminOption, error) {
+func (w *Web) adminOrgOptions(ctx context.Context, p access.Principal) ([]option, error) {
 	if p.Scope("user.read") < access.ScopeAll {
 		return nil, nil
 	}
@@ -115,9 +115,9 @@ func (w *Web) adminOrgOptions(ctx context.Context, p access.Principal) ([]adminO
 	if err != nil {
 		return nil, err
 	}
-	out := []adminOption{}
+	out := []option{}
 	for _, o := range orgs {
-		out = append(out, adminOption{Value: o.ID, Label: o.Name})
+		out = append(out, option{Value: o.ID, Label: o.Name})
 	}
 	return out, nil
 }
@@ -149,32 +149,28 @@ func (w *Web) adminUserList(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	d, err := w.adminUsersDataFor(r, p, orgID, users)
+	d := &adminUsersData{OrgID: orgID, Done: adminDone(r, adminDoneErased)}
+	d.Next, d.First = adminPageLinks(pathAdminUsers, q, cursor, next, "done", "")
+	w.renderAdminUsers(rw, r, http.StatusOK, p, d, users, view{})
+}
+
+// renderAdminUsers renders the users page with v's form state: d, which
+// the list or the search has begun, is completed with users, as rows of
+// d.OrgID, and with what the reader may pick and do.
+func (w *Web) renderAdminUsers(rw http.ResponseWriter, r *http.Request, status int, p access.Principal, d *adminUsersData,
+	users []accounts.User, v view) {
+	orgs, err := w.adminOrgOptions(r.Context(), p)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	if next != "" {
-		d.Next = adminHref(pathAdminUsers, q, "after", next, "done", "")
-	}
-	if cursor != "" {
-		d.First = adminHref(pathAdminUsers, q, "after", "", "done", "")
-	}
-	d.Done = adminDone(r, adminDoneErased)
-	w.render(rw, r, http.StatusOK, pageAdminUsers, view{Data: d})
-}
-
-func (w *Web) adminUsersDataFor(r *http.Request, p access.Principal, orgID string, users []accounts.User) (*adminUsersData, error) {
-	orgs, err := w.adminOrgOptions(r.Context(), p)
-	if err != nil {
-		return nil, err
-	}
-	d := &adminUsersData{Orgs: orgs, OrgID: orgID, CanCreate: adminNeedUserCreate.held(p)}
+	d.Orgs, d.CanCreate = orgs, adminNeedUserCreate.held(p)
 	teams := w.adminTeamsFor(r.Context(), p)
 	for _, u := range users {
-		d.Users = append(d.Users, adminUserRowOf(u, orgID, teams))
+		d.Users = append(d.Users, adminUserRowOf(u, d.OrgID, teams))
 	}
-	return d, nil
+	v.Data = d
+	w.render(rw, r, status, pageAdminUsers, v)
 }
 
 // adminUserSearch finds a user by e-mail. The address comes in the body of
@@ -205,14 +201,7 @@ func (w *Web) adminUserSearch(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d, err := w.adminUsersDataFor(r, p, orgID, users)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
-	d.Search = true
-	v.Data = d
-	w.render(rw, r, status, pageAdminUsers, v)
+	w.renderAdminUsers(rw, r, status, p, &adminUsersData{OrgID: orgID, Search: true}, users, v)
 }
 
 // adminUserData is one user, their memberships and what may be done to

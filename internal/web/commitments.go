@@ -82,6 +82,25 @@ func exportFormat(r *http.Request) (string, bool) {
 	return f, f == "" || export.Valid(f)
 }
 
+// addressed answers for a page addressed by a code: 404 when the code is
+// unknown (found false) or the download format is not offered, and a
+// permanent redirect to base+canonical when the code was given in another
+// form (alpha-2, numeric, lower case), so that each page has one address.
+// It returns the download format ("" for the page) and whether the
+// handler goes on.
+func (w *Web) addressed(rw http.ResponseWriter, r *http.Request, found bool, canonical, base string) (string, bool) {
+	format, ok := exportFormat(r)
+	if !ok || !found {
+		w.errorPage(rw, r, http.StatusNotFound)
+		return "", false
+	}
+	if r.PathValue("code") != canonical {
+		http.Redirect(rw, r, base+canonical, http.StatusMovedPermanently)
+		return "", false
+	}
+	return format, true
+}
+
 // download answers with t in format, or the error page when building it
 // fails.
 func (w *Web) download(rw http.ResponseWriter, r *http.Request, t export.Table, format string) {

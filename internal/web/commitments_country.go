@@ -50,16 +50,9 @@ func viewRecord(loc *i18n.Locale, rec commitments.Record) recordView {
 // commitmentsCountry shows what one state signed, ratified, acceded or
 // succeeded to, and when; ?format= downloads its records.
 func (w *Web) commitmentsCountry(rw http.ResponseWriter, r *http.Request) {
-	format, ok := exportFormat(r)
 	c, found := countries.Lookup(r.PathValue("code"))
-	if !ok || !found {
-		w.errorPage(rw, r, http.StatusNotFound)
-		return
-	}
-	if r.PathValue("code") != c.Alpha3 {
-		// One address per country: alpha-2, numeric or lower case lead
-		// to the alpha-3 page.
-		http.Redirect(rw, r, "/commitments/countries/"+c.Alpha3, http.StatusMovedPermanently)
+	format, ok := w.addressed(rw, r, found, c.Alpha3, "/commitments/countries/")
+	if !ok {
 		return
 	}
 	loc := w.locale(r)

@@ -17,7 +17,8 @@ type recordFormData struct {
 	ID          string
 	Countries   []option
 	Instruments []option
-	Actions     []string
+	// Actions are named in the page's language.
+	Actions []option
 }
 
 // errRecordExists is the form error for a second record of the same
@@ -28,7 +29,8 @@ const errRecordExists = "record_exists"
 var recordFields = []string{"country", "instrument", "action", "date", "source", "as_of"}
 
 func (w *Web) recordForm(r *http.Request, id string) *recordFormData {
-	lang := w.locale(r).Code()
+	loc := w.locale(r)
+	lang := loc.Code()
 	d := &recordFormData{ID: id}
 	all := countries.All()
 	countries.SortByName(all, lang)
@@ -39,7 +41,7 @@ func (w *Web) recordForm(r *http.Request, id string) *recordFormData {
 		d.Instruments = append(d.Instruments, option{Value: in.Code, Label: in.ShortName(lang) + " — " + in.Name(lang)})
 	}
 	for _, a := range commitments.Actions {
-		d.Actions = append(d.Actions, string(a))
+		d.Actions = append(d.Actions, option{Value: string(a), Label: loc.T("commitments.action." + string(a))})
 	}
 	return d
 }

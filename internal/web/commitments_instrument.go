@@ -46,14 +46,9 @@ const (
 // parties over time as a line chart, a world map of who is bound, and the
 // states by name; ?format= downloads the states' table.
 func (w *Web) commitmentsInstrument(rw http.ResponseWriter, r *http.Request) {
-	format, ok := exportFormat(r)
 	in, found := w.com.Catalog().Lookup(r.PathValue("code"))
-	if !ok || !found {
-		w.errorPage(rw, r, http.StatusNotFound)
-		return
-	}
-	if r.PathValue("code") != in.Code {
-		http.Redirect(rw, r, "/commitments/instruments/"+in.Code, http.StatusMovedPermanently)
+	format, ok := w.addressed(rw, r, found, in.Code, "/commitments/instruments/")
+	if !ok {
 		return
 	}
 	loc := w.locale(r)

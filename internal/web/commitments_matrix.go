@@ -59,8 +59,9 @@ type coverageNote struct {
 	Records, Countries int
 	AsOf               string // the newest as_of, formatted; "" without records
 	Oldest             string // the oldest as_of, formatted, when it differs
-	// Missing lists the instruments with no record at all.
-	Missing []string
+	// Missing lists the instruments with no record at all, joined in the
+	// language's way.
+	Missing string
 }
 
 func (w *Web) coverage(r *http.Request, loc *i18n.Locale, m *commitments.Matrix) (coverageNote, error) {
@@ -75,11 +76,13 @@ func (w *Web) coverage(r *http.Request, loc *i18n.Locale, m *commitments.Matrix)
 			note.Oldest = loc.Date(isoDate(c.OldestAsOf))
 		}
 	}
+	var missing []string
 	for _, in := range w.com.Catalog().All() {
 		if !m.HasInstrument(in.Code) {
-			note.Missing = append(note.Missing, in.ShortName(loc.Code()))
+			missing = append(missing, in.ShortName(loc.Code()))
 		}
 	}
+	note.Missing = strings.Join(missing, loc.T("commitments.list_separator"))
 	return note, nil
 }
 

@@ -23,7 +23,7 @@ import (
 // commitmentSamples are views of the commitments pages in their states,
 // for the test that renders every page in every language.
 func commitmentSamples(now time.Time) map[page][]view {
-	cov := coverageNote{Records: 3, Countries: 2, AsOf: "3 February 2026", Oldest: "1 January 2026", Missing: []string{"VCCR"}}
+	cov := coverageNote{Records: 3, Countries: 2, AsOf: "3 February 2026", Oldest: "1 January 2026", Missing: "VCCR, C189"}
 	dl := downloads{CSV: "/commitments?format=csv", XLSX: "/commitments?format=xlsx"}
 	src := sourceParts("https://treaties.un.org/x (copy: https://github.com/y)")
 	rec := recordView{ID: "r1", Country: "MEX", CountryName: "Mexico", Instrument: "ICRMW", Action: "ratification",
@@ -66,7 +66,7 @@ func commitmentSamples(now time.Time) map[page][]view {
 		},
 		pageCommitmentsRecord: {
 			{Data: &recordFormData{Countries: []option{{"MEX", "Mexico"}}, Instruments: []option{{"ICRMW", "ICRMW"}},
-				Actions: []string{"signature", "ratification"}}, Values: map[string]string{"country": "MEX"}},
+				Actions: []option{{"signature", "signature"}, {"ratification", "ratification"}}}, Values: map[string]string{"country": "MEX"}},
 			{Data: &recordFormData{ID: "r1"}, Error: errRecordExists, Fields: map[string]string{
 				"country": "unknown_country", "instrument": "unknown_instrument", "action": "unknown_action",
 				"date": "before_adoption", "source": "control_characters", "as_of": "as_of_before_date"}},

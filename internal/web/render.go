@@ -191,6 +191,54 @@ type fieldError struct{ Field, Code string }
 // Val returns the value to show again in field, or "".
 func (v view) Val(field string) string { return v.Values[field] }
 
+// selectField is a labelled <select> with its error, for the "select-field"
+// template. Its words are already in the page's language, so that the
+// templates that make one name their messages with t.
+type selectField struct {
+	// Name is the field's name and its element's id.
+	Name string
+	// Label names the field; Empty is the first choice, of no value.
+	Label, Empty string
+	Options      []option
+	// Value is the choice selected.
+	Value    string
+	Required bool
+	// Error is the field's error, nil for none.
+	Error *fieldError
+}
+
+// SelectField makes the select field name of v's form: its choices are
+// options after the empty one, and the value and error are v's.
+func (v view) SelectField(name, label, empty string, options []option) selectField {
+	return selectField{Name: name, Label: label, Empty: empty, Options: options, Value: v.Val(name), Error: v.FieldError(name)}
+}
+
+// Require returns f with a choice required.
+func (f selectField) Require() selectField {
+	f.Required = true
+	return f
+}
+
+// textField is a labelled one-line text input with a hint and its error,
+// for the "text-field" template: a required text in any script of at most
+// MaxLength characters, such as a name. Its words are already in the page's
+// language.
+type textField struct {
+	// Name is the field's name and its element's id.
+	Name        string
+	Label, Hint string
+	MaxLength   int
+	Value       string
+	// Error is the field's error, nil for none.
+	Error *fieldError
+}
+
+// TextField makes the text field name of v's form, with v's value and
+// error.
+func (v view) TextField(name, label, hint string, maxLength int) textField {
+	return textField{Name: name, Label: label, Hint: hint, MaxLength: maxLength, Value: v.Val(name), Error: v.FieldError(name)}
+}
+
 // render answers with page p and status, in the language of the request.
 // The page is executed into a buffer first, so a template failure becomes a
 // clean 500 instead of half a page.

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"log/slog"
 	"maps"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +90,6 @@ func TestCodesHaveMessages(t *testing.T) {
 // checkPage does, with the page's language and direction and the switcher.
 func TestEveryPageInEveryLanguage(t *testing.T) {
 	t.Parallel()
-	w := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	qr, err := newQRCode("otpauth://totp/Amparo:ana@example.org?issuer=Amparo&secret=JBSWY3DPEHPK3PXP")
 	if err != nil {
@@ -140,29 +141,44 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	maps.Copy(samples, commitmentSamples(now))
 	maps.Copy(samples, adminSamples(now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
-	for _, p := range allPages {
+	renderEveryPage(t, samples, allPages, r, "/", func(what string, lang i18n.Language, body string) {
+		contains(t, what, body, `data-testid="lang-switcher"`,
+			`<a href="?lang=`+lang.Code+`&amp;sort=name" lang="`+lang.Code+`" hreflang="`+lang.Code+`" dir="`+lang.Dir+
+				`" data-testid="lang-`+lang.Code+`" aria-current="true">`, `href="/admin"`)
+		if n := strings.Count(body, `aria-current="true"`); n != 1 {
+			t.Errorf("%s: %d languages marked current", what, n)
+		}
+	})
+}
+
+// renderEveryPage renders each of pages in each of its sample views in each
+// language, for request r, with the whole header shown and navPath as the
+// path the header marks, and checks the result as checkPage does, with the
+// page's language and direction; more, when set, checks it further.
+func renderEveryPage(t *testing.T, samples map[page][]view, pages []page, r *http.Request, navPath string,
+	more func(what string, lang i18n.Language, body string)) {
+	t.Helper()
+	w := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, p := range pages {
 		if len(samples[p]) == 0 {
 			t.Errorf("no sample view for the %s page", p)
 		}
 		for i, v := range samples[p] {
 			for _, lang := range i18n.Languages {
-				v.Nav = nav{Path: "/", Account: true, SignOut: true, Admin: true}
+				v.Nav = nav{Path: navPath, Account: true, SignOut: true, Admin: true}
 				v.Langs = langLinks(r, lang.Code)
 				var b strings.Builder
 				if err := w.pages[p][lang.Code].ExecuteTemplate(&b, layoutFile, v); err != nil {
 					t.Fatalf("%s #%d in %s: %v", p, i, lang.Code, err)
 				}
 				body := b.String()
-				what := string(p) + " in " + lang.Code
+				what := string(p) + " #" + strconv.Itoa(i) + " in " + lang.Code
 				checkPage(t, what, body)
 				if got, dir := pageLang(body); got != lang.Code || dir != lang.Dir {
 					t.Errorf("%s: the page says lang %q dir %q", what, got, dir)
 				}
-				contains(t, what, body, `data-testid="lang-switcher"`,
-					`<a href="?lang=`+lang.Code+`&amp;sort=name" lang="`+lang.Code+`" hreflang="`+lang.Code+`" dir="`+lang.Dir+
-						`" data-testid="lang-`+lang.Code+`" aria-current="true">`, `href="/admin"`)
-				if n := strings.Count(body, `aria-current="true"`); n != 1 {
-					t.Errorf("%s: %d languages marked current", what, n)
+				if more != nil {
+					more(what, lang, body)
 				}
 			}
 		}
