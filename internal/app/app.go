@@ -20,11 +20,14 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/api"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/config"
+	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/password"
+	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/ratelimit"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
@@ -41,10 +44,15 @@ type App struct {
 	Accounts *accounts.Service
 	// Commitments holds treaty actions: public reference facts.
 	Commitments *commitments.Service
-	Clock       clock.Clock
-	Logger      *slog.Logger
-	Metrics     *httpx.Metrics
-	Handler     *server.Handler
+	// Persons, Cases and Detention hold protection cases: personal data,
+	// sealed, scoped and audited.
+	Persons   *persons.Service
+	Cases     *cases.Service
+	Detention *detention.Service
+	Clock     clock.Clock
+	Logger    *slog.Logger
+	Metrics   *httpx.Metrics
+	Handler   *server.Handler
 }
 
 // Options are what tests may replace.
@@ -97,7 +105,11 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Clock: opt.Clock,
-		Logger: opt.Logger, Metrics: httpx.NewMetrics()}
+		Logger: opt.Logger, Metrics: httpx.NewMetrics(),
+		Persons:   persons.New(persons.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock}),
+		Cases:     cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock}),
+		Detention: detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: opt.Clock}),
+	}
 	var allow func(string) (time.Duration, bool)
 	if cfg.APIRate > 0 {
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow

@@ -217,7 +217,7 @@ func (m *Mailer) tlsConfig() *tls.Config {
 	if m.cfg.TLSConfig != nil {
 		cfg = m.cfg.TLSConfig.Clone()
 	} else {
-		cfg = &tls.Config{}
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
 	if cfg.ServerName == "" {
 		cfg.ServerName = m.cfg.Host

@@ -167,8 +167,10 @@ func cleanPNG(b []byte) ([]byte, error) {
 		if i+12 > len(b) {
 			return nil, errBadImage
 		}
-		n := binary.BigEndian.Uint32(b[i:])
-		if n > uint32(len(b)) || i+12+int(n) > len(b) {
+		// The chunk length is compared as a 64-bit number, so that no
+		// length read from the file can overflow the arithmetic.
+		n := int64(binary.BigEndian.Uint32(b[i:]))
+		if int64(i)+12+n > int64(len(b)) {
 			return nil, errBadImage
 		}
 		end := i + 12 + int(n)

@@ -179,8 +179,8 @@ func TestPanicIsRecoveredAndLoggedWithoutItsValue(t *testing.T) {
 		case 1:
 			panic("cannot shred case of " + sentinel)
 		case 2:
-			var m map[string]int
-			m[sentinel]++ // a runtime error: its message is the runtime's own
+			var empty []string
+			_ = empty[calls] + sentinel // a runtime error: its message is the runtime's own
 		}
 		return nil
 	}})
@@ -196,7 +196,7 @@ func TestPanicIsRecoveredAndLoggedWithoutItsValue(t *testing.T) {
 	}
 	for _, want := range []string{
 		`level=ERROR msg="scheduler: job panicked" job=shred panic=string`,
-		`panic="assignment to entry in nil map"`,
+		`panic="runtime error: index out of range [2] with length 0"`,
 		"stack=",
 	} {
 		if !strings.Contains(out, want) {
