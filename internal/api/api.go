@@ -19,21 +19,48 @@ import (
 
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/persons"
 )
 
 // API holds the collaborators of the handlers.
 type API struct {
 	acc    *accounts.Service
 	com    *commitments.Service
+	per    *persons.Service
+	cas    *cases.Service
+	det    *detention.Service
+	clock  clock.Clock
 	audit  *audit.Log
 	logger *slog.Logger
 }
 
+// Config holds the collaborators of the API. Routes needs none of them, so
+// a zero Config gives the route table.
+type Config struct {
+	Accounts    *accounts.Service
+	Commitments *commitments.Service
+	Persons     *persons.Service
+	Cases       *cases.Service
+	Detention   *detention.Service
+	Audit       *audit.Log
+	Logger      *slog.Logger
+	// Clock is what alerts are evaluated against; nil means the system
+	// clock.
+	Clock clock.Clock
+}
+
 // New returns the API.
-func New(acc *accounts.Service, com *commitments.Service, log *audit.Log, logger *slog.Logger) *API {
-	return &API{acc: acc, com: com, audit: log, logger: logger}
+func New(c Config) *API {
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention,
+		audit: c.Audit, logger: c.Logger}
 }
 
 //go:embed openapi.json
@@ -54,7 +81,38 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *accounts.ValidationError
 	var cve *commitments.ValidationError
 	var te *accounts.ThrottledError
+	var pve *persons.ValidationError
+	var kve *cases.ValidationError
+	var dve *detention.ValidationError
 	switch {
+	case errors.As(err, &pve):
+		fes := make([]httpx.FieldError, len(pve.Errors))
+		for i, fe := range pve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.As(err, &kve):
+		fes := make([]httpx.FieldError, len(kve.Errors))
+		for i, fe := range kve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.As(err, &dve):
+		fes := make([]httpx.FieldError, len(dve.Errors))
+		for i, fe := range dve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.Is(err, persons.ErrNotFound), errors.Is(err, cases.ErrNotFound), errors.Is(err, detention.ErrNotFound):
+		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
+	case errors.Is(err, persons.ErrForbidden), errors.Is(err, cases.ErrForbidden), errors.Is(err, detention.ErrForbidden):
+		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
+	case errors.Is(err, persons.ErrErased):
+		// The identity was destroyed: the record is a statistical shell
+		// that no change can bring back.
+		httpx.WriteProblem(w, r, http.StatusGone, "person.erased", "The person's identity was erased; the record cannot change.")
+	case errors.Is(err, detention.ErrConflict):
+		httpx.WriteProblem(w, r, http.StatusConflict, "detention.exists", "A record with this key exists.")
 	case errors.As(err, &ve):
 		fes := make([]httpx.FieldError, len(ve.Errors))
 		for i, fe := range ve.Errors {

@@ -74,12 +74,16 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) {
 		out.NextCursor = strconv.FormatInt(next, 10)
 	}
 	for _, e := range entries {
-		fields := e.Fields
-		if fields == nil {
-			fields = []string{}
-		}
-		out.Items = append(out.Items, auditJSON{e.Seq, ts(e.At), e.ActorID, e.OrgID, e.Action, e.ObjectType, e.ObjectID,
-			fields, e.Outcome, e.RequestID, e.PrevHash, e.Hash})
+		out.Items = append(out.Items, toAuditEntry(e))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+func toAuditEntry(e audit.Entry) auditJSON {
+	fields := e.Fields
+	if fields == nil {
+		fields = []string{}
+	}
+	return auditJSON{e.Seq, ts(e.At), e.ActorID, e.OrgID, e.Action, e.ObjectType, e.ObjectID,
+		fields, e.Outcome, e.RequestID, e.PrevHash, e.Hash}
 }

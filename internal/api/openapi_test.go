@@ -498,7 +498,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 		}
 	}
 	routed := map[string]int{}
-	for _, rt := range api.New(nil, nil, nil, nil).Routes() {
+	for _, rt := range api.New(api.Config{}).Routes() {
 		key, ok := routeKey(rt.Pattern)
 		if !ok {
 			t.Errorf("route %q is outside %s", rt.Pattern, apiPrefix)
@@ -530,7 +530,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 // routes, and only they, are documented without security.
 func TestOpenAPIMatchesRoutePermissions(t *testing.T) {
 	doc := loadDocument(t)
-	for _, rt := range api.New(nil, nil, nil, nil).Routes() {
+	for _, rt := range api.New(api.Config{}).Routes() {
 		key, _ := routeKey(rt.Pattern)
 		method, path, _ := strings.Cut(key, " ")
 		op, ok := doc.Paths[path][method]

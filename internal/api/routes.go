@@ -5,6 +5,7 @@ package api
 import (
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/detention"
 )
 
 // Routes lists every API endpoint with the permission that guards it.
@@ -55,5 +56,48 @@ func (a *API) Routes() []authn.Route {
 		public("GET /api/v1/ratifications/{id}", a.getRatification),
 		perm("PUT /api/v1/ratifications/{id}", "ratification.write", a.updateRatification),
 		perm("DELETE /api/v1/ratifications/{id}", "ratification.write", a.deleteRatification),
+		// Persons. Identity travels in bodies only: searching by name,
+		// document or phone is a POST, never a query string.
+		perm("POST /api/v1/persons", "person.write", a.createPerson),
+		perm("GET /api/v1/persons", "person.read", a.listPersons),
+		perm("POST /api/v1/persons/search", "person.read", a.searchPersons),
+		perm("GET /api/v1/persons/{id}", "person.read", a.getPerson),
+		perm("PATCH /api/v1/persons/{id}", "person.write", a.updatePerson),
+		perm("DELETE /api/v1/persons/{id}", "person.erase", a.erasePerson),
+		perm("PUT /api/v1/persons/{id}/vulnerabilities/{code}", "person.write", a.addVulnerability),
+		perm("DELETE /api/v1/persons/{id}/vulnerabilities/{code}", "person.write", a.removeVulnerability),
+		perm("POST /api/v1/persons/{id}/consents", "person.write", a.recordConsent),
+		perm("GET /api/v1/persons/{id}/consents", "person.read", a.listConsents),
+		// Cases.
+		perm("POST /api/v1/cases", "case.create", a.createCase),
+		perm("GET /api/v1/cases", "case.read", a.listCases),
+		perm("GET /api/v1/cases/{id}", "case.read", a.getCase),
+		perm("PATCH /api/v1/cases/{id}", "case.update", a.updateCase),
+		perm("POST /api/v1/cases/{id}/status", "case.update", a.changeCaseStatus),
+		perm("POST /api/v1/cases/{id}/persons", "case.update", a.linkPerson),
+		perm("DELETE /api/v1/cases/{id}/persons/{person_id}", "case.update", a.unlinkPerson),
+		perm("POST /api/v1/cases/{id}/notes", "case.update", a.addNote),
+		perm("GET /api/v1/cases/{id}/notes", "case.read", a.listNotes),
+		perm("POST /api/v1/cases/{id}/tasks", "case.update", a.addTask),
+		perm("GET /api/v1/cases/{id}/tasks", "case.read", a.listTasks),
+		perm("PATCH /api/v1/tasks/{id}", "case.update", a.updateTask),
+		perm("GET /api/v1/cases/{id}/history", "case.read", a.caseHistory),
+		// Detention, reached through the case it belongs to.
+		perm("POST /api/v1/cases/{id}/detention", detention.PermWrite, a.createEpisode),
+		perm("GET /api/v1/cases/{id}/detention", detention.PermRead, a.listEpisodes),
+		perm("GET /api/v1/cases/{id}/detention/{episode_id}", detention.PermRead, a.getEpisode),
+		perm("PUT /api/v1/cases/{id}/detention/{episode_id}", detention.PermWrite, a.updateEpisode),
+		perm("POST /api/v1/cases/{id}/detention/{episode_id}/consular", detention.PermWrite, a.createNotification),
+		perm("GET /api/v1/cases/{id}/consular", detention.PermRead, a.listNotifications),
+		perm("PUT /api/v1/cases/{id}/consular/{notification_id}", detention.PermWrite, a.updateNotification),
+		perm("GET /api/v1/cases/{id}/alerts", detention.PermRead, a.caseAlerts),
+		// Legal maxima of immigration detention are published law: anyone
+		// may read them; organisation administrators keep them.
+		public("GET /api/v1/detention/legal-limits", a.listLegalLimits),
+		perm("PUT /api/v1/detention/legal-limits/{country}", "organisation.update", a.putLegalLimit),
+		// Closure last: it ends the case's workflow.
+		perm("POST /api/v1/cases/{id}/closure", "case.update", a.requestClosure),
+		perm("POST /api/v1/cases/{id}/closure/approve", "case.approve_closure", a.approveClosure),
+		perm("POST /api/v1/cases/{id}/closure/reject", "case.approve_closure", a.rejectClosure),
 	}
 }

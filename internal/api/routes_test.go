@@ -5,18 +5,23 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/countries"
+	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/testutil"
 )
 
@@ -48,6 +53,17 @@ type routeWorld struct {
 	// nextCountry counts the records the routes add, each for another
 	// country so that none conflicts with an earlier one.
 	nextCountry int
+	// person is the target's person, principal of case; member is a second
+	// person the link routes link and unlink; task, episode and
+	// notification belong to case.
+	person, member persons.Person
+	kase           cases.Case
+	task           cases.Task
+	episode        detention.Episode
+	notification   detention.AssessedNotification
+	// changes counts the changing bodies, so that each call changes
+	// something and must leave an audit entry.
+	changes int
 }
 
 func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
@@ -82,8 +98,57 @@ func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
 	w.targetSession = sess.ID
 	clearInstruments(t, a, routeInstrument)
 	w.ratification = w.newRatification(t)
+	w.newCaseRecords(t)
 	return w
 }
+
+// newCaseRecords makes the target's person, case, task, detention episode
+// and consular notification, whose ids fill the protection routes.
+func (w *routeWorld) newCaseRecords(t *testing.T) {
+	t.Helper()
+	ctx, p := context.Background(), w.target.Principal
+	w.person = w.newPerson(t)
+	w.member = w.newPerson(t)
+	var err error
+	w.kase, err = w.a.Cases.Create(ctx, p, cases.NewCase{Concerns: []cases.Concern{"detention"},
+		Persons: []cases.PersonLinkInput{{PersonID: w.person.ID, Role: cases.RolePrincipal}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := w.a.Clock.Now()
+	if w.task, err = w.a.Cases.AddTask(ctx, p, w.kase.ID, cases.NewTask{Title: testutil.Sentinel("task"), DueAt: now.Add(72 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := w.a.Cases.Reach(ctx, p, w.kase.ID, detention.PermWrite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.episode, err = w.a.Detention.CreateEpisode(ctx, p, rec, w.kase.ID, w.person.ID, detention.EpisodeInput{
+		FacilityType: detention.FacilityImmigrationDetentionCentre, FacilityCountry: "ESP", Start: now.Add(-48 * time.Hour),
+		ImmigrationRelated: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.notification, err = w.a.Detention.CreateNotification(ctx, p, rec, w.kase.ID, w.episode.ID, detention.NotificationInput{
+		Nationality: "MAR", ArrestedAt: now.Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (w *routeWorld) newPerson(t *testing.T) persons.Person {
+	t.Helper()
+	p, err := w.a.Persons.Create(context.Background(), w.target.Principal, persons.Input{
+		Identity:   persons.Identity{GivenName: testutil.Sentinel("given"), FamilyName: testutil.Sentinel("family")},
+		Attributes: persons.Attributes{BirthYear: 1990, Nationality: "MAR"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// change returns a value that differs on every call.
+func (w *routeWorld) change() int { w.changes++; return w.changes }
 
 // freshCountry returns a country no record made by the route test names
 // yet (the records of routeInstrument are cleared first).
@@ -153,6 +218,16 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 			return w.newRatification(t).ID, true
 		}
 		return w.ratification.ID, true
+	case "persons":
+		if method == http.MethodDelete {
+			// Erasure cannot be undone: each call gets its own person.
+			return w.newPerson(t).ID, true
+		}
+		return w.person.ID, true
+	case "cases":
+		return w.kase.ID, true
+	case "tasks":
+		return w.task.ID, true
 	case "records":
 		// The commitments pages' record forms: a POST may delete, so each
 		// gets a record of its own.
@@ -184,6 +259,16 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = "fr"
 		case s == "{code}" && segs[i-1] == "instruments":
 			segs[i] = "ICRMW"
+		case s == "{code}" && segs[i-1] == "vulnerabilities":
+			segs[i] = "pregnancy"
+		case s == "{country}":
+			segs[i] = "ES"
+		case s == "{person_id}":
+			segs[i] = w.member.ID
+		case s == "{episode_id}":
+			segs[i] = w.episode.ID
+		case s == "{notification_id}":
+			segs[i] = w.notification.ID
 		case s == "{id}" && random != "":
 			segs[i] = random
 		case s == "{id}":
@@ -227,6 +312,47 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 			return map[string]any{"country": r.Country, "instrument": r.Instrument, "action": string(r.Action),
 				"date": r.Date, "source": "https://example.org/" + ids.New()}
 		},
+		"POST /api/v1/persons": func() any {
+			return map[string]any{"identity": map[string]any{"given_name": testutil.Sentinel("given")}}
+		},
+		"PATCH /api/v1/persons/{id}": func() any {
+			return map[string]any{"identity": map[string]any{"address": testutil.Sentinel("address")}}
+		},
+		"POST /api/v1/persons/search":        func() any { return map[string]any{"name": "nobody"} },
+		"POST /api/v1/persons/{id}/consents": func() any { return map[string]any{"purpose": "case_management", "status": "given"} },
+		"POST /api/v1/cases":                 func() any { return map[string]any{"concerns": []string{"health"}} },
+		"PATCH /api/v1/cases/{id}": func() any {
+			return map[string]any{"risk": []string{"low", "medium", "high", "critical"}[w.change()%4]}
+		},
+		"POST /api/v1/cases/{id}/status": func() any { return map[string]any{"status": "assessment"} },
+		"POST /api/v1/cases/{id}/persons": func() any {
+			return map[string]any{"person_id": w.member.ID, "role": "family_member", "relation": "sibling"}
+		},
+		"POST /api/v1/cases/{id}/notes": func() any { return map[string]any{"body": testutil.Sentinel("note")} },
+		"POST /api/v1/cases/{id}/tasks": func() any {
+			return map[string]any{"title": testutil.Sentinel("task"), "due_at": w.a.Clock.Now().Add(24 * time.Hour).Format(time.RFC3339)}
+		},
+		"PATCH /api/v1/tasks/{id}": func() any { return map[string]any{"title": testutil.Sentinel("task")} },
+		"POST /api/v1/cases/{id}/detention": func() any {
+			return map[string]any{"person_id": w.person.ID, "facility_type": "police_station", "facility_country": "ES",
+				"start": w.a.Clock.Now().Add(-time.Hour).Format(time.RFC3339)}
+		},
+		"PUT /api/v1/cases/{id}/detention/{episode_id}": func() any {
+			return map[string]any{"facility_type": "immigration_detention_centre", "facility_country": "ES",
+				"authority": fmt.Sprintf("Authority %d", w.change()), "immigration_related": true,
+				"start": w.episode.Start.Format(time.RFC3339)}
+		},
+		"POST /api/v1/cases/{id}/detention/{episode_id}/consular": func() any {
+			return map[string]any{"nationality": w.freshCountry(), "arrested_at": w.episode.Start.Format(time.RFC3339)}
+		},
+		"PUT /api/v1/cases/{id}/consular/{notification_id}": func() any {
+			return map[string]any{"nationality": "MA", "consulate": fmt.Sprintf("Consulate %d", w.change()),
+				"arrested_at": w.episode.Start.Format(time.RFC3339)}
+		},
+		"PUT /api/v1/detention/legal-limits/{country}": func() any {
+			return map[string]any{"max_days": 60, "source": "https://example.org/" + ids.New()}
+		},
+		"POST /api/v1/cases/{id}/closure": func() any { return map[string]any{"reason": "objectives_met"} },
 		"POST /api/v1/ratifications/import": func() any {
 			return upload{"text/csv", []byte("country,instrument,action,date,source\n" + w.freshCountry() + "," +
 				routeInstrument + ",ratification,2014-05-06,https://example.org/route-test\n")}
@@ -236,10 +362,13 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 
 // bodiless are the state-changing API routes that take no body.
 var bodiless = map[string]bool{
-	"POST /api/v1/users/{id}/disable":        true,
-	"POST /api/v1/users/{id}/enable":         true,
-	"POST /api/v1/users/{id}/reset-password": true,
-	"POST /api/v1/users/{id}/reset-2fa":      true,
+	"POST /api/v1/users/{id}/disable":                 true,
+	"POST /api/v1/users/{id}/enable":                  true,
+	"POST /api/v1/users/{id}/reset-password":          true,
+	"POST /api/v1/users/{id}/reset-2fa":               true,
+	"POST /api/v1/cases/{id}/closure/approve":         true,
+	"PUT /api/v1/persons/{id}/vulnerabilities/{code}": true,
+	"POST /api/v1/cases/{id}/closure/reject":          true,
 }
 
 // restore undoes what a successful destructive call did to the records
