@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+
+package referrals
+
+import (
+	"errors"
+	"strings"
+)
+
+// Errors callers map to responses.
+var (
+	// ErrNotFound means the record does not exist or is out of the
+	// principal's reach; the two are deliberately alike.
+	ErrNotFound = errors.New("referrals: not found")
+	// ErrForbidden means the principal may see the record (or the
+	// directory) but may not do this to it.
+	ErrForbidden = errors.New("referrals: not permitted")
+)
+
+// Reason codes of field errors: each is a translation key "field.<code>".
+const (
+	CodeRequired          = "required"
+	CodeTooLong           = "too_long"
+	CodeTooMany           = "too_many"
+	CodeInvalid           = "invalid"
+	CodeControlChars      = "control_characters"
+	CodeUnknown           = "unknown"
+	CodeUnknownCountry    = "unknown_country"
+	CodeInvalidLanguage   = "invalid_language"
+	CodeInvalidPhone      = "invalid_phone"
+	CodeInvalidEmail      = "invalid_email"
+	CodeInvalidURL        = "invalid_url"
+	CodeNeedsCountry      = "needs_country"
+	CodeNotFound          = "not_found"
+	CodeNotAllowed        = "not_allowed"
+	CodeNotInCase         = "not_in_case"
+	CodeNotOffered        = "not_offered"
+	CodeArchived          = "archived"
+	CodePast              = "past"
+	CodeClosed            = "closed"
+	CodeConsentRequired   = "consent_required"
+	CodeInvalidTransition = "invalid_transition"
+)
+
+// FieldError names a field and a translatable reason code; it never holds
+// the rejected value.
+type FieldError struct {
+	Field string
+	Code  string
+}
+
+// ValidationError lists every invalid field of a request. Nothing was
+// changed. Its message holds field names and codes only, so it is safe to
+// log.
+type ValidationError struct{ Errors []FieldError }
+
+func (e *ValidationError) Error() string {
+	parts := make([]string, len(e.Errors))
+	for i, fe := range e.Errors {
+		parts[i] = fe.Field + ": " + fe.Code
+	}
+	return "referrals: invalid " + strings.Join(parts, ", ")
+}
+
+func (e *ValidationError) add(field, code string) {
+	e.Errors = append(e.Errors, FieldError{field, code})
+}
+
+func (e *ValidationError) orNil() error {
+	if len(e.Errors) == 0 {
+		return nil
+	}
+	return e
+}
+
+// invalid returns a ValidationError with one field error.
+func invalid(field, code string) error {
+	return &ValidationError{Errors: []FieldError{{field, code}}}
+}
