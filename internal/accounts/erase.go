@@ -21,7 +21,7 @@ const ErasedMarker = "[erased]"
 // ahead log is checkpointed afterwards so the key's bytes leave it too.
 func (s *Service) EraseUser(ctx context.Context, p access.Principal, id string) error {
 	if id == p.UserID {
-		return &ValidationError{Errors: []FieldError{{"id", "cannot_erase_self"}}}
+		return &ValidationError{Errors: []FieldError{{Field: "id", Code: "cannot_erase_self"}}}
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		rec, err := s.requireUserAdmin(ctx, tx, p, id)

@@ -53,7 +53,7 @@ func (s *Service) checkTeam(ctx context.Context, q store.Queryer, orgID, teamID 
 	}
 	var one int
 	if !ids.Valid(teamID) || store.ScanRow(q.QueryRow(ctx, `SELECT 1 FROM teams WHERE id = ? AND org_id = ?`, teamID, orgID), &one) != nil {
-		return &ValidationError{Errors: []FieldError{{"team_id", "not_found"}}}
+		return &ValidationError{Errors: []FieldError{{Field: "team_id", Code: "not_found"}}}
 	}
 	return nil
 }
@@ -69,7 +69,7 @@ func (s *Service) insertMembership(ctx context.Context, tx *store.Tx, p access.P
 	_, err := tx.Exec(ctx, `INSERT INTO memberships (id, org_id, user_id, role, team_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, orgID, userID, role, nullString(teamID), micros(now), micros(now))
 	if errors.Is(err, store.ErrConflict) {
-		return Membership{}, &ValidationError{Errors: []FieldError{{"user_id", "already_member"}}}
+		return Membership{}, &ValidationError{Errors: []FieldError{{Field: "user_id", Code: "already_member"}}}
 	}
 	if err != nil {
 		return Membership{}, err
@@ -88,12 +88,12 @@ func (s *Service) AddMembership(ctx context.Context, p access.Principal, orgID, 
 	}
 	v := &ValidationError{}
 	if !containsString(access.MembershipRoles(), role) {
-		v.add("role", "invalid_role")
+		v.Add("role", "invalid_role")
 	}
 	if !ids.Valid(userID) {
-		v.add("user_id", "not_found")
+		v.Add("user_id", "not_found")
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Membership{}, err
 	}
 	var m Membership
@@ -106,7 +106,7 @@ func (s *Service) AddMembership(ctx context.Context, p access.Principal, orgID, 
 		// administrator cannot probe for accounts of other organisations.
 		if err := store.ScanRow(tx.QueryRow(ctx, `SELECT 1 FROM users WHERE id = ?`, userID), &one); err != nil ||
 			(p.Scope("user.read") < access.ScopeAll && !s.sharesOrg(ctx, tx, p.OrgID, userID)) {
-			return &ValidationError{Errors: []FieldError{{"user_id", "not_found"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "user_id", Code: "not_found"}}}
 		}
 		var err error
 		m, err = s.insertMembership(ctx, tx, p, orgID, userID, role, teamID)
@@ -186,7 +186,7 @@ func (s *Service) loadMembership(ctx context.Context, q store.Queryer, p access.
 // organisation so the new role applies at once.
 func (s *Service) UpdateMembership(ctx context.Context, p access.Principal, id string, role, teamID *string) (Membership, error) {
 	if role != nil && !containsString(access.MembershipRoles(), *role) {
-		return Membership{}, &ValidationError{Errors: []FieldError{{"role", "invalid_role"}}}
+		return Membership{}, &ValidationError{Errors: []FieldError{{Field: "role", Code: "invalid_role"}}}
 	}
 	var m Membership
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -195,7 +195,7 @@ func (s *Service) UpdateMembership(ctx context.Context, p access.Principal, id s
 			return err
 		}
 		if m.UserID == p.UserID && role != nil && *role != m.Role {
-			return &ValidationError{Errors: []FieldError{{"role", "cannot_change_own_role"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "role", Code: "cannot_change_own_role"}}}
 		}
 		var fields []string
 		if role != nil {
@@ -229,7 +229,7 @@ func (s *Service) RemoveMembership(ctx context.Context, p access.Principal, id s
 			return err
 		}
 		if m.UserID == p.UserID {
-			return &ValidationError{Errors: []FieldError{{"id", "cannot_remove_self"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "id", Code: "cannot_remove_self"}}}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE id = ?`, id); err != nil {
 			return err
@@ -257,16 +257,16 @@ func (s *Service) CreateTeam(ctx context.Context, p access.Principal, orgID, nam
 	v := &ValidationError{}
 	validateName(v, name)
 	if n := utf8.RuneCountInString(name); n > 100 {
-		v = &ValidationError{Errors: []FieldError{{"name", "too_long"}}}
+		v = &ValidationError{Errors: []FieldError{{Field: "name", Code: "too_long"}}}
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Team{}, err
 	}
 	t := Team{ID: ids.New(), OrgID: orgID, Name: name, CreatedAt: s.now()}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO teams (id, org_id, name, created_at) VALUES (?, ?, ?, ?)`, t.ID, orgID, name, micros(t.CreatedAt))
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"name", "taken"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "name", Code: "taken"}}}
 		}
 		if err != nil {
 			return err

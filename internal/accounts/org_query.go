@@ -41,15 +41,15 @@ func (in OrganisationInput) validate(creating bool) error {
 		}
 		switch {
 		case name == "":
-			v.add("name", "required")
+			v.Add("name", "required")
 		case utf8.RuneCountInString(name) > 200:
-			v.add("name", "too_long")
+			v.Add("name", "too_long")
 		}
 	}
 	if in.Country != nil && *in.Country != "" && !isAlpha2(*in.Country) {
-		v.add("country", "invalid_country_code")
+		v.Add("country", "invalid_country_code")
 	}
-	return v.orNil()
+	return v.OrNil()
 }
 
 func isAlpha2(s string) bool {
@@ -87,7 +87,7 @@ func (s *Service) CreateOrganisation(ctx context.Context, p access.Principal, in
 		_, err := tx.Exec(ctx, `INSERT INTO organisations (id, name, country, is_demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Name, o.Country, boolInt(demo), micros(now), micros(now))
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"name", "taken"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "name", Code: "taken"}}}
 		}
 		if err != nil {
 			return err
@@ -126,7 +126,7 @@ func (s *Service) ListOrganisations(ctx context.Context, p access.Principal, q s
 	if page.Cursor != "" {
 		var name string
 		if err := s.db.Scan(s.db.QueryRow(ctx, `SELECT name FROM organisations WHERE id = ?`, page.Cursor), &name); err != nil {
-			return nil, "", &ValidationError{Errors: []FieldError{{"cursor", "invalid"}}}
+			return nil, "", &ValidationError{Errors: []FieldError{{Field: "cursor", Code: "invalid"}}}
 		}
 		where, args = append(where, "(name > ? OR (name = ? AND id > ?))"), append(args, name, name, page.Cursor)
 	}
@@ -166,7 +166,7 @@ func (s *Service) UpdateOrganisation(ctx context.Context, p access.Principal, id
 		_, err = tx.Exec(ctx, `UPDATE organisations SET name = ?, country = ?, updated_at = ? WHERE id = ?`,
 			o.Name, o.Country, micros(s.now()), id)
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"name", "taken"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "name", Code: "taken"}}}
 		}
 		if err != nil {
 			return err

@@ -11,7 +11,7 @@ package accounts
 import (
 	"context"
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/audit"
@@ -22,6 +22,13 @@ import (
 	"github.com/amparo-project/amparo/internal/vault"
 )
 
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
+)
+
 // Errors callers map to responses.
 var (
 	ErrNotFound     = errors.New("accounts: not found")
@@ -29,34 +36,6 @@ var (
 	ErrForbidden    = errors.New("accounts: not permitted")
 	ErrThrottled    = errors.New("accounts: too many attempts")
 )
-
-// FieldError names a field and a translatable reason code.
-type FieldError struct {
-	Field string
-	Code  string
-}
-
-// ValidationError lists every invalid field of a request.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "accounts: invalid " + strings.Join(parts, ", ")
-}
-
-func (e *ValidationError) add(field, code string) {
-	e.Errors = append(e.Errors, FieldError{field, code})
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Errors) == 0 {
-		return nil
-	}
-	return e
-}
 
 // Session lifetimes (SECURITY-BAR 7).
 const (

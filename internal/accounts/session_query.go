@@ -255,7 +255,7 @@ func (s *Service) OperatorPrincipal(ctx context.Context, userID, orgID string) (
 		return p, err
 	}
 	if p.Role == "" {
-		return p, &ValidationError{Errors: []FieldError{{"org", "not_a_member"}}}
+		return p, &ValidationError{Errors: []FieldError{{Field: "org", Code: "not_a_member"}}}
 	}
 	return p, nil
 }

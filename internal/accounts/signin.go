@@ -260,9 +260,9 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, sess Session, current, 
 	v := &ValidationError{}
 	validatePassword(v, "new_password", next)
 	if current == next {
-		v.add("new_password", "same_as_current")
+		v.Add("new_password", "same_as_current")
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return "", err
 	}
 	var hash string
@@ -274,7 +274,7 @@ func (s *Service) ChangeOwnPassword(ctx context.Context, sess Session, current, 
 	}
 	if ok, err := s.hasher.Verify(ctx, current, hash); err != nil || !ok {
 		s.perAccount.Fail(s.mfaKey(sess.UserID))
-		return "", &ValidationError{Errors: []FieldError{{"current_password", "incorrect"}}}
+		return "", &ValidationError{Errors: []FieldError{{Field: "current_password", Code: "incorrect"}}}
 	}
 	newHash, err := s.hasher.Hash(ctx, next)
 	if err != nil {

@@ -41,20 +41,20 @@ func (s *Service) IssueToken(ctx context.Context, p access.Principal, name, scop
 	v := &ValidationError{}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		v.add("name", "required")
+		v.Add("name", "required")
 	} else if utf8.RuneCountInString(name) > 100 {
-		v.add("name", "too_long")
+		v.Add("name", "too_long")
 	}
 	perms, bad := access.ParseScopes(scopes)
 	switch {
 	case bad != "":
-		v.add("scopes", "unknown_scope")
+		v.Add("scopes", "unknown_scope")
 	case len(perms) == 0:
-		v.add("scopes", "required")
+		v.Add("scopes", "required")
 	default:
 		for _, perm := range perms {
 			if !strings.HasSuffix(string(perm), ".*") && !p.Can(perm) {
-				v.add("scopes", "not_held")
+				v.Add("scopes", "not_held")
 				break
 			}
 		}
@@ -63,9 +63,9 @@ func (s *Service) IssueToken(ctx context.Context, p access.Principal, name, scop
 		ttl = DefaultTokenLifetime
 	}
 	if ttl < time.Minute || ttl > MaxTokenLifetime {
-		v.add("expires_in_days", "out_of_range")
+		v.Add("expires_in_days", "out_of_range")
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Token{}, "", err
 	}
 	now := s.now()

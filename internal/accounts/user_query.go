@@ -57,12 +57,12 @@ func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 func validateEmail(v *ValidationError, email string) {
 	switch {
 	case email == "":
-		v.add("email", "required")
+		v.Add("email", "required")
 	case len(email) > 254:
-		v.add("email", "too_long")
+		v.Add("email", "too_long")
 	default:
 		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || !strings.Contains(email, "@") {
-			v.add("email", "invalid_email")
+			v.Add("email", "invalid_email")
 		}
 	}
 }
@@ -70,9 +70,9 @@ func validateEmail(v *ValidationError, email string) {
 func validateName(v *ValidationError, name string) {
 	switch n := utf8.RuneCountInString(strings.TrimSpace(name)); {
 	case n == 0:
-		v.add("name", "required")
+		v.Add("name", "required")
 	case n > 200:
-		v.add("name", "too_long")
+		v.Add("name", "too_long")
 	}
 }
 
@@ -80,13 +80,13 @@ func validatePassword(v *ValidationError, field, pw string) {
 	switch err := password.Validate(pw); {
 	case err == nil:
 	case errors.Is(err, password.ErrTooShort):
-		v.add(field, "too_short")
+		v.Add(field, "too_short")
 	case errors.Is(err, password.ErrTooLong):
-		v.add(field, "too_long")
+		v.Add(field, "too_long")
 	case errors.Is(err, password.ErrCommon):
-		v.add(field, "too_common")
+		v.Add(field, "too_common")
 	default:
-		v.add(field, "invalid")
+		v.Add(field, "invalid")
 	}
 }
 
@@ -108,15 +108,15 @@ func (s *Service) CreateUser(ctx context.Context, p access.Principal, in NewUser
 		validatePassword(v, "password", in.Password)
 	}
 	if in.OrgID == "" && !in.Sysadmin {
-		v.add("org_id", "required")
+		v.Add("org_id", "required")
 	}
 	if in.OrgID != "" && !containsString(access.MembershipRoles(), in.Role) {
-		v.add("role", "invalid_role")
+		v.Add("role", "invalid_role")
 	}
 	if in.OrgID != "" && !ids.Valid(in.OrgID) {
-		v.add("org_id", "invalid")
+		v.Add("org_id", "invalid")
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return User{}, "", err
 	}
 	if in.Sysadmin && p.Scope("user.create") < access.ScopeAll {
@@ -126,7 +126,7 @@ func (s *Service) CreateUser(ctx context.Context, p access.Principal, in NewUser
 		if p.Allows("organisation.read", access.Record{OrgID: in.OrgID}) {
 			return User{}, "", ErrForbidden
 		}
-		return User{}, "", &ValidationError{Errors: []FieldError{{"org_id", "not_found"}}}
+		return User{}, "", &ValidationError{Errors: []FieldError{{Field: "org_id", Code: "not_found"}}}
 	}
 	hash, err := s.hasher.Hash(ctx, in.Password)
 	if err != nil {
@@ -153,7 +153,7 @@ func (s *Service) CreateUser(ctx context.Context, p access.Principal, in NewUser
 			u.ID, keyID, s.vault.BlindIndex("users.email", u.Email), emailEnc, nameEnc, hash,
 			boolInt(u.MustChangePassword), boolInt(in.Sysadmin), boolInt(in.Demo), micros(now), micros(now))
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"email", "taken"}}}
+			return &ValidationError{Errors: []FieldError{{Field: "email", Code: "taken"}}}
 		}
 		if err != nil {
 			return err
@@ -420,7 +420,7 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 	if in.Name != nil {
 		validateName(v, *in.Name)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return User{}, err
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -441,7 +441,7 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 			_, err = tx.Exec(ctx, `UPDATE users SET email_enc = ?, email_index = ?, updated_at = ? WHERE id = ?`,
 				enc, s.vault.BlindIndex("users.email", *in.Email), micros(s.now()), id)
 			if errors.Is(err, store.ErrConflict) {
-				return &ValidationError{Errors: []FieldError{{"email", "taken"}}}
+				return &ValidationError{Errors: []FieldError{{Field: "email", Code: "taken"}}}
 			}
 			if err != nil {
 				return err
@@ -471,7 +471,7 @@ func (s *Service) UpdateUser(ctx context.Context, p access.Principal, id string,
 // checks the account.
 func (s *Service) SetDisabled(ctx context.Context, p access.Principal, id string, disabled bool) error {
 	if id == p.UserID && disabled {
-		return &ValidationError{Errors: []FieldError{{"id", "cannot_disable_self"}}}
+		return &ValidationError{Errors: []FieldError{{Field: "id", Code: "cannot_disable_self"}}}
 	}
 	return s.db.InTx(ctx, func(tx *store.Tx) error {
 		rec, err := s.requireUserAdmin(ctx, tx, p, id)
@@ -507,7 +507,7 @@ func (s *Service) ResetPassword(ctx context.Context, p access.Principal, id, pw 
 	} else {
 		validatePassword(v, "password", pw)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return "", err
 	}
 	// Refuse before hashing, so refused calls cost no hash; the check is

@@ -81,13 +81,13 @@ func (s *Service) AddAttachment(ctx context.Context, p access.Principal, caseID,
 	mediaType := Sniff(content)
 	switch {
 	case len(content) == 0:
-		v.add("content", CodeEmpty)
+		v.Add("content", CodeEmpty)
 	case len(content) > MaxAttachmentSize:
-		v.add("content", CodeTooLarge)
+		v.Add("content", CodeTooLarge)
 	case mediaType == "":
-		v.add("content", CodeUnsupportedType)
+		v.Add("content", CodeUnsupportedType)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Attachment{}, err
 	}
 	var a Attachment

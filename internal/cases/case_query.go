@@ -177,17 +177,17 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in NewCase) (C
 		in.OwnerID = p.UserID
 	}
 	if !ids.Valid(in.OwnerID) {
-		v.add("owner_id", CodeNotFound)
+		v.Add("owner_id", CodeNotFound)
 	}
 	if in.TeamID != "" && !ids.Valid(in.TeamID) {
-		v.add("team_id", CodeNotFound)
+		v.Add("team_id", CodeNotFound)
 	}
 	if !in.Risk.Valid() {
-		v.add("risk", CodeUnknown)
+		v.Add("risk", CodeUnknown)
 	}
 	concerns := checkConcerns(v, in.Concerns)
 	checkLinkInputs(v, in.Persons)
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Case{}, err
 	}
 	var out Case
@@ -201,7 +201,7 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in NewCase) (C
 				return err
 			}
 		}
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return err
 		}
 		if !p.Allows(PermCreate, rec) {
@@ -267,7 +267,7 @@ func (s *Service) placement(ctx context.Context, q store.Queryer, v *ValidationE
 		return rec, err
 	}
 	if !ok {
-		v.add("owner_id", CodeNotFound)
+		v.Add("owner_id", CodeNotFound)
 		return rec, nil
 	}
 	if defaultTeam {
@@ -278,12 +278,12 @@ func (s *Service) placement(ctx context.Context, q store.Queryer, v *ValidationE
 			return rec, err
 		}
 		if !found {
-			v.add("team_id", CodeNotFound)
+			v.Add("team_id", CodeNotFound)
 			return rec, nil
 		}
 	}
 	if !m.principalOf(orgID, ownerID).Allows(PermRead, rec) {
-		v.add("owner_id", CodeCannotAccess)
+		v.Add("owner_id", CodeCannotAccess)
 	}
 	return rec, nil
 }
@@ -314,10 +314,10 @@ func checkConcerns(v *ValidationError, in []Concern) []Concern {
 	for i, c := range out {
 		switch {
 		case !c.Valid():
-			v.add("concerns", CodeUnknown)
+			v.Add("concerns", CodeUnknown)
 			return nil
 		case i > 0 && out[i-1] == c:
-			v.add("concerns", CodeDuplicate)
+			v.Add("concerns", CodeDuplicate)
 			return nil
 		}
 	}
@@ -446,19 +446,19 @@ type Changes struct {
 func (s *Service) Update(ctx context.Context, p access.Principal, id string, ch Changes) (Case, error) {
 	v := &ValidationError{}
 	if ch.Risk != nil && !ch.Risk.Valid() {
-		v.add("risk", CodeUnknown)
+		v.Add("risk", CodeUnknown)
 	}
 	var concerns []Concern
 	if ch.Concerns != nil {
 		concerns = checkConcerns(v, *ch.Concerns)
 	}
 	if ch.OwnerID != nil && !ids.Valid(*ch.OwnerID) {
-		v.add("owner_id", CodeNotFound)
+		v.Add("owner_id", CodeNotFound)
 	}
 	if ch.TeamID != nil && *ch.TeamID != "" && !ids.Valid(*ch.TeamID) {
-		v.add("team_id", CodeNotFound)
+		v.Add("team_id", CodeNotFound)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Case{}, err
 	}
 	return s.write(ctx, p, id, PermUpdate, func(tx *store.Tx, c Case) (string, []string, error) {
@@ -480,7 +480,7 @@ func (s *Service) Update(ctx context.Context, p access.Principal, id string, ch 
 			if err != nil {
 				return "", nil, err
 			}
-			if err := v.orNil(); err != nil {
+			if err := v.OrNil(); err != nil {
 				return "", nil, err
 			}
 			if !p.Allows(PermUpdate, rec) {

@@ -4,7 +4,14 @@ package cases
 
 import (
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
+)
+
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
 )
 
 // Errors callers map to responses.
@@ -16,12 +23,6 @@ var (
 	// permission somewhere) but may not do this to it.
 	ErrForbidden = errors.New("cases: not permitted")
 )
-
-// FieldError names a field and a translatable reason code.
-type FieldError struct {
-	Field string
-	Code  string
-}
 
 // Reason codes of field errors.
 const (
@@ -48,30 +49,7 @@ const (
 	CodeUnsupportedType   = "unsupported_type"
 )
 
-// ValidationError lists every invalid field of a request. Nothing was
-// changed.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "cases: invalid " + strings.Join(parts, ", ")
-}
-
-func (e *ValidationError) add(field, code string) {
-	e.Errors = append(e.Errors, FieldError{field, code})
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Errors) == 0 {
-		return nil
-	}
-	return e
-}
-
 // invalid returns a ValidationError with one field error.
 func invalid(field, code string) error {
-	return &ValidationError{Errors: []FieldError{{field, code}}}
+	return &ValidationError{Errors: []FieldError{{Field: field, Code: code}}}
 }

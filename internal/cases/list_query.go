@@ -119,28 +119,28 @@ func (s *Service) list(ctx context.Context, p access.Principal, scope access.Sco
 func listQuery(p access.Principal, scope access.Scope, f Filter, page Page) (string, []any, error) {
 	v := &ValidationError{}
 	if f.Status != "" && !f.Status.Valid() {
-		v.add("status", CodeUnknown)
+		v.Add("status", CodeUnknown)
 	}
 	if f.Concern != "" && !f.Concern.Valid() {
-		v.add("concern", CodeUnknown)
+		v.Add("concern", CodeUnknown)
 	}
 	if f.Risk != nil && !f.Risk.Valid() {
-		v.add("risk", CodeUnknown)
+		v.Add("risk", CodeUnknown)
 	}
 	if f.OwnerID != "" && !ids.Valid(f.OwnerID) {
-		v.add("owner_id", CodeInvalid)
+		v.Add("owner_id", CodeInvalid)
 	}
 	if f.TeamID != "" && !ids.Valid(f.TeamID) {
-		v.add("team_id", CodeInvalid)
+		v.Add("team_id", CodeInvalid)
 	}
 	var after cursor
 	if page.Cursor != "" {
 		var ok bool
 		if after, ok = parseCursor(page.Cursor); !ok {
-			v.add("cursor", CodeInvalid)
+			v.Add("cursor", CodeInvalid)
 		}
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return "", nil, err
 	}
 	var where []string

@@ -40,15 +40,15 @@ func checkText(v *ValidationError, field, s string, max int, multiline bool) str
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		v.add(field, CodeRequired)
+		v.Add(field, CodeRequired)
 	case !utf8.ValidString(s):
-		v.add(field, CodeInvalid)
+		v.Add(field, CodeInvalid)
 	case utf8.RuneCountInString(s) > max:
-		v.add(field, CodeTooLong)
+		v.Add(field, CodeTooLong)
 	case strings.ContainsFunc(s, func(r rune) bool {
 		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
 	}):
-		v.add(field, CodeControlChars)
+		v.Add(field, CodeControlChars)
 	}
 	return s
 }
@@ -59,7 +59,7 @@ func noteAD(id string) vault.AD { return vault.AD{Table: "case_notes", Field: "b
 func (s *Service) AddNote(ctx context.Context, p access.Principal, caseID, body string) (Note, error) {
 	v := &ValidationError{}
 	body = checkText(v, "body", body, MaxNoteLength, true)
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Note{}, err
 	}
 	var n Note

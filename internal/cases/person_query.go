@@ -39,19 +39,19 @@ func checkLinkInputs(v *ValidationError, in []PersonLinkInput) {
 		prefix := fmt.Sprintf("persons.%d.", i)
 		switch {
 		case l.PersonID == "":
-			v.add(prefix+"person_id", CodeRequired)
+			v.Add(prefix+"person_id", CodeRequired)
 		case !ids.Valid(l.PersonID):
-			v.add(prefix+"person_id", CodeNotFound)
+			v.Add(prefix+"person_id", CodeNotFound)
 		case seen[l.PersonID]:
-			v.add(prefix+"person_id", CodeDuplicate)
+			v.Add(prefix+"person_id", CodeDuplicate)
 		}
 		seen[l.PersonID] = true
 		if field, code := checkLink(l.Role, l.Relation); field != "" {
-			v.add(prefix+field, code)
+			v.Add(prefix+field, code)
 		}
 		if l.Role == RolePrincipal {
 			if principals++; principals > 1 {
-				v.add(prefix+"role", CodePrincipalExists)
+				v.Add(prefix+"role", CodePrincipalExists)
 			}
 		}
 	}
@@ -66,7 +66,7 @@ func personInOrg(ctx context.Context, q store.Queryer, v *ValidationError, field
 		return err
 	}
 	if n == 0 {
-		v.add(field, CodeNotFound)
+		v.Add(field, CodeNotFound)
 	}
 	return nil
 }
@@ -104,14 +104,14 @@ func (s *Service) LinkPerson(ctx context.Context, p access.Principal, caseID str
 	v := &ValidationError{}
 	switch {
 	case in.PersonID == "":
-		v.add("person_id", CodeRequired)
+		v.Add("person_id", CodeRequired)
 	case !ids.Valid(in.PersonID):
-		v.add("person_id", CodeNotFound)
+		v.Add("person_id", CodeNotFound)
 	}
 	if field, code := checkLink(in.Role, in.Relation); field != "" {
-		v.add(field, code)
+		v.Add(field, code)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Case{}, err
 	}
 	return s.write(ctx, p, caseID, PermUpdate, func(tx *store.Tx, c Case) (string, []string, error) {
@@ -121,7 +121,7 @@ func (s *Service) LinkPerson(ctx context.Context, p access.Principal, caseID str
 		if err := personInOrg(ctx, tx, v, "person_id", c.OrgID, in.PersonID); err != nil {
 			return "", nil, err
 		}
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return "", nil, err
 		}
 		old, err := scanLink(tx.QueryRow(ctx, `SELECT `+linkColumns+` FROM case_persons WHERE case_id = ? AND person_id = ?`,

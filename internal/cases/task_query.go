@@ -81,9 +81,9 @@ func checkAssignee(ctx context.Context, q store.Queryer, v *ValidationError, c C
 	case err != nil:
 		return err
 	case !ok:
-		v.add("assignee_id", CodeNotFound)
+		v.Add("assignee_id", CodeNotFound)
 	case !m.principalOf(c.OrgID, userID).Allows(PermRead, c.record()):
-		v.add("assignee_id", CodeCannotAccess)
+		v.Add("assignee_id", CodeCannotAccess)
 	}
 	return nil
 }
@@ -94,12 +94,12 @@ func (s *Service) AddTask(ctx context.Context, p access.Principal, caseID string
 	v := &ValidationError{}
 	title := checkText(v, "title", in.Title, MaxTaskTitleLength, false)
 	if in.AssigneeID != "" && !ids.Valid(in.AssigneeID) {
-		v.add("assignee_id", CodeNotFound)
+		v.Add("assignee_id", CodeNotFound)
 	}
 	if in.DueAt.IsZero() {
-		v.add("due_at", CodeRequired)
+		v.Add("due_at", CodeRequired)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Task{}, err
 	}
 	var t Task
@@ -114,7 +114,7 @@ func (s *Service) AddTask(ctx context.Context, p access.Principal, caseID string
 		if err := checkAssignee(ctx, tx, v, c, assignee); err != nil {
 			return "", nil, err
 		}
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return "", nil, err
 		}
 		now := s.now()
@@ -158,12 +158,12 @@ func (s *Service) UpdateTask(ctx context.Context, p access.Principal, taskID str
 		title = checkText(v, "title", *ch.Title, MaxTaskTitleLength, false)
 	}
 	if ch.AssigneeID != nil && !ids.Valid(*ch.AssigneeID) {
-		v.add("assignee_id", CodeNotFound)
+		v.Add("assignee_id", CodeNotFound)
 	}
 	if ch.DueAt != nil && ch.DueAt.IsZero() {
-		v.add("due_at", CodeRequired)
+		v.Add("due_at", CodeRequired)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Task{}, err
 	}
 	caseID, err := caseOfTask(ctx, s.db, taskID)
@@ -199,7 +199,7 @@ func (s *Service) UpdateTask(ctx context.Context, p access.Principal, taskID str
 			if err := checkAssignee(ctx, tx, v, c, *ch.AssigneeID); err != nil {
 				return "", nil, err
 			}
-			if err := v.orNil(); err != nil {
+			if err := v.OrNil(); err != nil {
 				return "", nil, err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE case_tasks SET assignee_id = ?, updated_at = ? WHERE id = ?`, *ch.AssigneeID, now, taskID); err != nil {

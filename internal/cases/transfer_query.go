@@ -154,12 +154,12 @@ func (s *Service) AcceptTransfer(ctx context.Context, p access.Principal, transf
 	}
 	v := &ValidationError{}
 	if !ids.Valid(to.OwnerID) {
-		v.add("owner_id", CodeNotFound)
+		v.Add("owner_id", CodeNotFound)
 	}
 	if to.TeamID != "" && !ids.Valid(to.TeamID) {
-		v.add("team_id", CodeNotFound)
+		v.Add("team_id", CodeNotFound)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Case{}, err
 	}
 	var out Case
@@ -175,7 +175,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, p access.Principal, transf
 		if err != nil {
 			return err
 		}
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return err
 		}
 		if !p.Allows(PermCreate, rec) {

@@ -4,7 +4,14 @@ package commitments
 
 import (
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
+)
+
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
 )
 
 // Errors callers map to responses.
@@ -16,12 +23,6 @@ var (
 	// report lists them.
 	ErrInvalidFile = errors.New("commitments: the file has invalid rows")
 )
-
-// FieldError names a field and a translatable reason code.
-type FieldError struct {
-	Field string
-	Code  string
-}
 
 // Reason codes of field errors, shared by single records and imports.
 const (
@@ -44,14 +45,3 @@ const (
 	CodeTooManyRows       = "too_many_rows"
 	CodeEmptyFile         = "empty_file"
 )
-
-// ValidationError lists every invalid field of one record.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "commitments: invalid " + strings.Join(parts, ", ")
-}

@@ -75,7 +75,7 @@ func validDate(s string) bool {
 // reported, in the order of the columns.
 func normalize(in Input, cat *Catalog, today string) (Input, []FieldError) {
 	var errs []FieldError
-	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
 	out := Input{
 		Country: strings.TrimSpace(in.Country), Instrument: strings.TrimSpace(in.Instrument),
 		Action: strings.ToLower(strings.TrimSpace(in.Action)), Date: strings.TrimSpace(in.Date),

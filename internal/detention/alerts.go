@@ -74,9 +74,9 @@ func ValidateConfig(c Config) []FieldError {
 	} {
 		switch {
 		case f.v < 1:
-			errs = append(errs, FieldError{f.name, CodeTooSmall})
+			errs = append(errs, FieldError{Field: f.name, Code: CodeTooSmall})
 		case f.v > f.limit:
-			errs = append(errs, FieldError{f.name, CodeTooLarge})
+			errs = append(errs, FieldError{Field: f.name, Code: CodeTooLarge})
 		}
 	}
 	return errs

@@ -231,9 +231,9 @@ func TestConfig(t *testing.T) {
 		{DefaultConfig(), nil},
 		{Config{WarnDays: 1, ReviewDays: 1, ConsularHours: 1}, nil},
 		{Config{WarnDays: MaxWarnDays, ReviewDays: MaxReviewDays, ConsularHours: MaxConsularHours}, nil},
-		{Config{}, []FieldError{{"warn_days", CodeTooSmall}, {"review_days", CodeTooSmall}, {"consular_hours", CodeTooSmall}}},
+		{Config{}, []FieldError{{Field: "warn_days", Code: CodeTooSmall}, {Field: "review_days", Code: CodeTooSmall}, {Field: "consular_hours", Code: CodeTooSmall}}},
 		{Config{WarnDays: MaxWarnDays + 1, ReviewDays: 2, ConsularHours: MaxConsularHours + 1},
-			[]FieldError{{"warn_days", CodeTooLarge}, {"consular_hours", CodeTooLarge}}},
+			[]FieldError{{Field: "warn_days", Code: CodeTooLarge}, {Field: "consular_hours", Code: CodeTooLarge}}},
 	}
 	for _, c := range cases {
 		if got := ValidateConfig(c.c); !reflect.DeepEqual(got, c.want) {

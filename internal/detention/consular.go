@@ -61,7 +61,7 @@ const maxConsulate = 200
 // free).
 func NormalizeNotification(in NotificationInput, detainingCountry string, now time.Time) (NotificationInput, []FieldError) {
 	var errs []FieldError
-	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
 	out := in
 	out.Nationality = strings.TrimSpace(in.Nationality)
 	out.Consulate = strings.TrimSpace(in.Consulate)
@@ -128,7 +128,7 @@ type MandatoryCountry struct {
 // today as for NormalizeLegalLimit.
 func NormalizeMandatoryCountry(m MandatoryCountry, today string) (MandatoryCountry, []FieldError) {
 	var errs []FieldError
-	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
 	out := MandatoryCountry{DetainingCountry: strings.TrimSpace(m.DetainingCountry),
 		Nationality: strings.TrimSpace(m.Nationality), Source: strings.TrimSpace(m.Source), AsOf: strings.TrimSpace(m.AsOf)}
 	detOK := false

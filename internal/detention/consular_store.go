@@ -80,7 +80,7 @@ func (s *Service) CreateNotification(ctx context.Context, p access.Principal, re
 			nullBool(n.Requested), nullMicros(n.NotifiedAt), nullMicros(n.FirstContactAt),
 			n.CreatedBy, micros(n.CreatedAt), n.UpdatedBy, micros(n.UpdatedAt))
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"nationality", CodeDuplicate}}}
+			return &ValidationError{Errors: []FieldError{{Field: "nationality", Code: CodeDuplicate}}}
 		}
 		if err != nil {
 			return err
@@ -131,7 +131,7 @@ func (s *Service) UpdateNotification(ctx context.Context, p access.Principal, re
 			n.Nationality, n.Consulate, micros(n.ArrestedAt), nullMicros(n.ToldAt), nullBool(n.Requested),
 			nullMicros(n.NotifiedAt), nullMicros(n.FirstContactAt), n.UpdatedBy, micros(n.UpdatedAt), n.ID)
 		if errors.Is(err, store.ErrConflict) {
-			return &ValidationError{Errors: []FieldError{{"nationality", CodeDuplicate}}}
+			return &ValidationError{Errors: []FieldError{{Field: "nationality", Code: CodeDuplicate}}}
 		}
 		if err != nil {
 			return err

@@ -28,25 +28,25 @@ func TestNormalizeNotification(t *testing.T) {
 		{"consulate learnt before the person was told", func(n *NotificationInput) {
 			n.ToldAt, n.NotifiedAt = new(arrest.Add(9*time.Hour)), new(arrest.Add(time.Hour))
 		}, nil},
-		{"missing nationality", func(n *NotificationInput) { n.Nationality = "" }, []FieldError{{"nationality", CodeRequired}}},
-		{"unknown nationality", func(n *NotificationInput) { n.Nationality = "QQ" }, []FieldError{{"nationality", CodeUnknownCountry}}},
-		{"national of the detaining state", func(n *NotificationInput) { n.Nationality = "484" }, []FieldError{{"nationality", CodeSameCountry}}},
-		{"long consulate", func(n *NotificationInput) { n.Consulate = strings.Repeat("c", maxConsulate+1) }, []FieldError{{"consulate", CodeTooLong}}},
-		{"missing arrest", func(n *NotificationInput) { n.ArrestedAt = time.Time{} }, []FieldError{{"arrested_at", CodeRequired}}},
+		{"missing nationality", func(n *NotificationInput) { n.Nationality = "" }, []FieldError{{Field: "nationality", Code: CodeRequired}}},
+		{"unknown nationality", func(n *NotificationInput) { n.Nationality = "QQ" }, []FieldError{{Field: "nationality", Code: CodeUnknownCountry}}},
+		{"national of the detaining state", func(n *NotificationInput) { n.Nationality = "484" }, []FieldError{{Field: "nationality", Code: CodeSameCountry}}},
+		{"long consulate", func(n *NotificationInput) { n.Consulate = strings.Repeat("c", maxConsulate+1) }, []FieldError{{Field: "consulate", Code: CodeTooLong}}},
+		{"missing arrest", func(n *NotificationInput) { n.ArrestedAt = time.Time{} }, []FieldError{{Field: "arrested_at", Code: CodeRequired}}},
 		{"future arrest", func(n *NotificationInput) {
 			n.ArrestedAt = now.Add(time.Second)
 			n.ToldAt, n.NotifiedAt, n.FirstContactAt = nil, nil, nil
 		},
-			[]FieldError{{"arrested_at", CodeFuture}}},
-		{"told before arrest", func(n *NotificationInput) { n.ToldAt = new(arrest.Add(-time.Microsecond)) }, []FieldError{{"told_at", CodeBeforeArrest}}},
-		{"told in the future", func(n *NotificationInput) { n.ToldAt = new(now.Add(time.Microsecond)) }, []FieldError{{"told_at", CodeFuture}}},
-		{"notified before arrest", func(n *NotificationInput) { n.NotifiedAt = new(arrest.Add(-time.Hour)) }, []FieldError{{"notified_at", CodeBeforeArrest}}},
-		{"contact before arrest", func(n *NotificationInput) { n.FirstContactAt = new(arrest.Add(-time.Hour)) }, []FieldError{{"first_contact_at", CodeBeforeArrest}}},
-		{"zero told", func(n *NotificationInput) { n.ToldAt = &time.Time{} }, []FieldError{{"told_at", CodeInvalidDate}}},
+			[]FieldError{{Field: "arrested_at", Code: CodeFuture}}},
+		{"told before arrest", func(n *NotificationInput) { n.ToldAt = new(arrest.Add(-time.Microsecond)) }, []FieldError{{Field: "told_at", Code: CodeBeforeArrest}}},
+		{"told in the future", func(n *NotificationInput) { n.ToldAt = new(now.Add(time.Microsecond)) }, []FieldError{{Field: "told_at", Code: CodeFuture}}},
+		{"notified before arrest", func(n *NotificationInput) { n.NotifiedAt = new(arrest.Add(-time.Hour)) }, []FieldError{{Field: "notified_at", Code: CodeBeforeArrest}}},
+		{"contact before arrest", func(n *NotificationInput) { n.FirstContactAt = new(arrest.Add(-time.Hour)) }, []FieldError{{Field: "first_contact_at", Code: CodeBeforeArrest}}},
+		{"zero told", func(n *NotificationInput) { n.ToldAt = &time.Time{} }, []FieldError{{Field: "told_at", Code: CodeInvalidDate}}},
 		{"everything wrong", func(n *NotificationInput) {
 			*n = NotificationInput{Consulate: "\x07", ToldAt: new(now.Add(time.Hour)), FirstContactAt: &time.Time{}}
-		}, []FieldError{{"nationality", CodeRequired}, {"consulate", CodeControlChars}, {"arrested_at", CodeRequired},
-			{"told_at", CodeFuture}, {"first_contact_at", CodeInvalidDate}}},
+		}, []FieldError{{Field: "nationality", Code: CodeRequired}, {Field: "consulate", Code: CodeControlChars}, {Field: "arrested_at", Code: CodeRequired},
+			{Field: "told_at", Code: CodeFuture}, {Field: "first_contact_at", Code: CodeInvalidDate}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,13 +80,13 @@ func TestNormalizeMandatoryCountry(t *testing.T) {
 		want []FieldError
 	}{
 		{"valid", func(*MandatoryCountry) {}, nil},
-		{"same country", func(m *MandatoryCountry) { m.Nationality = "USA" }, []FieldError{{"nationality", CodeSameCountry}}},
+		{"same country", func(m *MandatoryCountry) { m.Nationality = "USA" }, []FieldError{{Field: "nationality", Code: CodeSameCountry}}},
 		{"unknown detaining", func(m *MandatoryCountry) { m.DetainingCountry = "UX" },
-			[]FieldError{{"detaining_country", CodeUnknownCountry}}},
+			[]FieldError{{Field: "detaining_country", Code: CodeUnknownCountry}}},
 		{"missing both", func(m *MandatoryCountry) { m.DetainingCountry, m.Nationality = "", "" },
-			[]FieldError{{"detaining_country", CodeRequired}, {"nationality", CodeRequired}}},
-		{"missing source", func(m *MandatoryCountry) { m.Source = "" }, []FieldError{{"source", CodeRequired}}},
-		{"future as_of", func(m *MandatoryCountry) { m.AsOf = "2027-01-01" }, []FieldError{{"as_of", CodeFuture}}},
+			[]FieldError{{Field: "detaining_country", Code: CodeRequired}, {Field: "nationality", Code: CodeRequired}}},
+		{"missing source", func(m *MandatoryCountry) { m.Source = "" }, []FieldError{{Field: "source", Code: CodeRequired}}},
+		{"future as_of", func(m *MandatoryCountry) { m.AsOf = "2027-01-01" }, []FieldError{{Field: "as_of", Code: CodeFuture}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

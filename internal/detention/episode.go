@@ -124,7 +124,7 @@ const (
 // reported, in the order of the fields.
 func NormalizeEpisode(in EpisodeInput, now time.Time) (EpisodeInput, []FieldError) {
 	var errs []FieldError
-	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
 	out := in
 	out.FacilityType = FacilityType(strings.TrimSpace(string(in.FacilityType)))
 	out.FacilityCountry = strings.TrimSpace(in.FacilityCountry)

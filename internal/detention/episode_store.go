@@ -57,7 +57,7 @@ func (s *Service) CreateEpisode(ctx context.Context, p access.Principal, rec acc
 			return err
 		}
 		if !inCase {
-			errs = append([]FieldError{{"person_id", CodeNotInCase}}, errs...)
+			errs = append([]FieldError{{Field: "person_id", Code: CodeNotInCase}}, errs...)
 		}
 		if err := invalid(errs); err != nil {
 			return err
@@ -120,7 +120,7 @@ func (s *Service) UpdateEpisode(ctx context.Context, p access.Principal, rec acc
 				return err
 			}
 			if n > 0 {
-				errs = append(errs, FieldError{"facility_country", CodeSameCountry})
+				errs = append(errs, FieldError{Field: "facility_country", Code: CodeSameCountry})
 			}
 		}
 		if err := invalid(errs); err != nil {

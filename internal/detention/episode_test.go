@@ -24,48 +24,48 @@ func TestNormalizeEpisode(t *testing.T) {
 		{"numeric country", func(in *EpisodeInput) { in.FacilityCountry = "484" }, nil},
 		{"no authority or legal basis", func(in *EpisodeInput) { in.Authority, in.LegalBasis = "", "" }, nil},
 		{"every facility type", func(in *EpisodeInput) { in.FacilityType = "airport_or_port_holding" }, nil},
-		{"missing facility type", func(in *EpisodeInput) { in.FacilityType = "  " }, []FieldError{{"facility_type", CodeRequired}}},
-		{"unknown facility type", func(in *EpisodeInput) { in.FacilityType = "hotel" }, []FieldError{{"facility_type", CodeUnknownFacility}}},
-		{"facility type is case-sensitive", func(in *EpisodeInput) { in.FacilityType = "Prison" }, []FieldError{{"facility_type", CodeUnknownFacility}}},
-		{"missing country", func(in *EpisodeInput) { in.FacilityCountry = "" }, []FieldError{{"facility_country", CodeRequired}}},
-		{"unknown country", func(in *EpisodeInput) { in.FacilityCountry = "XX" }, []FieldError{{"facility_country", CodeUnknownCountry}}},
-		{"long authority", func(in *EpisodeInput) { in.Authority = strings.Repeat("ж", maxAuthority+1) }, []FieldError{{"authority", CodeTooLong}}},
+		{"missing facility type", func(in *EpisodeInput) { in.FacilityType = "  " }, []FieldError{{Field: "facility_type", Code: CodeRequired}}},
+		{"unknown facility type", func(in *EpisodeInput) { in.FacilityType = "hotel" }, []FieldError{{Field: "facility_type", Code: CodeUnknownFacility}}},
+		{"facility type is case-sensitive", func(in *EpisodeInput) { in.FacilityType = "Prison" }, []FieldError{{Field: "facility_type", Code: CodeUnknownFacility}}},
+		{"missing country", func(in *EpisodeInput) { in.FacilityCountry = "" }, []FieldError{{Field: "facility_country", Code: CodeRequired}}},
+		{"unknown country", func(in *EpisodeInput) { in.FacilityCountry = "XX" }, []FieldError{{Field: "facility_country", Code: CodeUnknownCountry}}},
+		{"long authority", func(in *EpisodeInput) { in.Authority = strings.Repeat("ж", maxAuthority+1) }, []FieldError{{Field: "authority", Code: CodeTooLong}}},
 		{"authority at the limit", func(in *EpisodeInput) { in.Authority = strings.Repeat("ж", maxAuthority) }, nil},
-		{"control characters", func(in *EpisodeInput) { in.Authority = "a\nb" }, []FieldError{{"authority", CodeControlChars}}},
-		{"invalid UTF-8", func(in *EpisodeInput) { in.LegalBasis = "a\xffb" }, []FieldError{{"legal_basis", CodeInvalid}}},
-		{"missing start", func(in *EpisodeInput) { in.Start = time.Time{} }, []FieldError{{"start", CodeRequired}}},
+		{"control characters", func(in *EpisodeInput) { in.Authority = "a\nb" }, []FieldError{{Field: "authority", Code: CodeControlChars}}},
+		{"invalid UTF-8", func(in *EpisodeInput) { in.LegalBasis = "a\xffb" }, []FieldError{{Field: "legal_basis", Code: CodeInvalid}}},
+		{"missing start", func(in *EpisodeInput) { in.Start = time.Time{} }, []FieldError{{Field: "start", Code: CodeRequired}}},
 		{"start now", func(in *EpisodeInput) { in.Start = now }, nil},
-		{"future start", func(in *EpisodeInput) { in.Start = now.Add(time.Microsecond) }, []FieldError{{"start", CodeFuture}}},
-		{"future start, other zone", func(in *EpisodeInput) { in.Start = at(t, "2026-03-10T13:00:00+01:00").Add(time.Second) }, []FieldError{{"start", CodeFuture}}},
+		{"future start", func(in *EpisodeInput) { in.Start = now.Add(time.Microsecond) }, []FieldError{{Field: "start", Code: CodeFuture}}},
+		{"future start, other zone", func(in *EpisodeInput) { in.Start = at(t, "2026-03-10T13:00:00+01:00").Add(time.Second) }, []FieldError{{Field: "start", Code: CodeFuture}}},
 		{"end equals start", func(in *EpisodeInput) { in.End = new(start) }, nil},
-		{"end before start", func(in *EpisodeInput) { in.End = new(start.Add(-time.Microsecond)) }, []FieldError{{"end", CodeBeforeStart}}},
-		{"future end", func(in *EpisodeInput) { in.End = new(now.Add(time.Second)) }, []FieldError{{"end", CodeFuture}}},
-		{"zero end", func(in *EpisodeInput) { in.End = &time.Time{} }, []FieldError{{"end", CodeInvalidDate}}},
-		{"end with a missing start", func(in *EpisodeInput) { in.Start = time.Time{}; in.End = new(now) }, []FieldError{{"start", CodeRequired}}},
+		{"end before start", func(in *EpisodeInput) { in.End = new(start.Add(-time.Microsecond)) }, []FieldError{{Field: "end", Code: CodeBeforeStart}}},
+		{"future end", func(in *EpisodeInput) { in.End = new(now.Add(time.Second)) }, []FieldError{{Field: "end", Code: CodeFuture}}},
+		{"zero end", func(in *EpisodeInput) { in.End = &time.Time{} }, []FieldError{{Field: "end", Code: CodeInvalidDate}}},
+		{"end with a missing start", func(in *EpisodeInput) { in.Start = time.Time{}; in.End = new(now) }, []FieldError{{Field: "start", Code: CodeRequired}}},
 		{"review at start", func(in *EpisodeInput) { in.JudicialReviews = []time.Time{start} }, nil},
 		{"scheduled review", func(in *EpisodeInput) { in.JudicialReviews = []time.Time{now.Add(48 * time.Hour)} }, nil},
 		{"review before start", func(in *EpisodeInput) {
 			in.JudicialReviews = []time.Time{start.Add(time.Hour), start.Add(-time.Second)}
-		}, []FieldError{{"judicial_reviews.1", CodeBeforeStart}}},
+		}, []FieldError{{Field: "judicial_reviews.1", Code: CodeBeforeStart}}},
 		{"duplicate review", func(in *EpisodeInput) {
 			in.JudicialReviews = []time.Time{start.Add(time.Hour), start.Add(time.Hour).In(time.FixedZone("X", 3600))}
-		}, []FieldError{{"judicial_reviews.1", CodeDuplicate}}},
-		{"zero review", func(in *EpisodeInput) { in.JudicialReviews = []time.Time{{}} }, []FieldError{{"judicial_reviews.0", CodeInvalidDate}}},
+		}, []FieldError{{Field: "judicial_reviews.1", Code: CodeDuplicate}}},
+		{"zero review", func(in *EpisodeInput) { in.JudicialReviews = []time.Time{{}} }, []FieldError{{Field: "judicial_reviews.0", Code: CodeInvalidDate}}},
 		{"too many reviews", func(in *EpisodeInput) {
 			in.JudicialReviews = make([]time.Time, maxJudicialReviews+1)
-		}, []FieldError{{"judicial_reviews", CodeTooMany}}},
+		}, []FieldError{{Field: "judicial_reviews", Code: CodeTooMany}}},
 		{"unknown alternative", func(in *EpisodeInput) {
 			in.Alternatives = []Alternative{{Kind: "bail", Considered: true}, {Kind: "bracelet", Considered: true}}
-		}, []FieldError{{"alternatives.1.kind", CodeUnknownAlternative}}},
+		}, []FieldError{{Field: "alternatives.1.kind", Code: CodeUnknownAlternative}}},
 		{"duplicate alternative", func(in *EpisodeInput) {
 			in.Alternatives = []Alternative{{Kind: "bail", Considered: true}, {Kind: " bail", Applied: true}}
-		}, []FieldError{{"alternatives.1.kind", CodeDuplicate}}},
+		}, []FieldError{{Field: "alternatives.1.kind", Code: CodeDuplicate}}},
 		{"alternative without kind", func(in *EpisodeInput) { in.Alternatives = []Alternative{{Considered: true}} },
-			[]FieldError{{"alternatives.0.kind", CodeRequired}}},
+			[]FieldError{{Field: "alternatives.0.kind", Code: CodeRequired}}},
 		{"everything wrong", func(in *EpisodeInput) {
 			*in = EpisodeInput{FacilityType: "x", Authority: "\x00", End: new(now.Add(time.Hour)), LegalBasis: "\x01"}
-		}, []FieldError{{"facility_type", CodeUnknownFacility}, {"facility_country", CodeRequired},
-			{"authority", CodeControlChars}, {"start", CodeRequired}, {"end", CodeFuture}, {"legal_basis", CodeControlChars}}},
+		}, []FieldError{{Field: "facility_type", Code: CodeUnknownFacility}, {Field: "facility_country", Code: CodeRequired},
+			{Field: "authority", Code: CodeControlChars}, {Field: "start", Code: CodeRequired}, {Field: "end", Code: CodeFuture}, {Field: "legal_basis", Code: CodeControlChars}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,7 +4,14 @@ package detention
 
 import (
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
+)
+
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
 )
 
 // Errors callers map to responses. Records out of the principal's reach
@@ -14,14 +21,6 @@ var (
 	ErrForbidden = errors.New("detention: not permitted")
 	ErrConflict  = errors.New("detention: a record with this key exists")
 )
-
-// FieldError names a field and a translatable reason code. Fields of list
-// elements carry the element's index: "judicial_reviews.2",
-// "alternatives.0.kind".
-type FieldError struct {
-	Field string
-	Code  string
-}
 
 // Reason codes of field errors.
 const (
@@ -42,17 +41,6 @@ const (
 	CodeSameCountry        = "same_as_detaining_country"
 	CodeInvalid            = "invalid"
 )
-
-// ValidationError lists every invalid field of one record.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "detention: invalid " + strings.Join(parts, ", ")
-}
 
 // invalid returns errs as a *ValidationError, or nil when there are none.
 func invalid(errs []FieldError) error {

@@ -51,7 +51,7 @@ const dateLayout = "2006-01-02"
 // as_of becomes today.
 func NormalizeLegalLimit(l LegalLimit, today string) (LegalLimit, []FieldError) {
 	var errs []FieldError
-	add := func(field, code string) { errs = append(errs, FieldError{field, code}) }
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
 	out := LegalLimit{Country: strings.TrimSpace(l.Country), MaxDays: l.MaxDays,
 		Source: strings.TrimSpace(l.Source), AsOf: strings.TrimSpace(l.AsOf)}
 	if c, code := country(out.Country); code != "" {

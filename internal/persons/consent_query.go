@@ -49,25 +49,25 @@ func (s *Service) RecordConsent(ctx context.Context, p access.Principal, personI
 	now := s.now()
 	v := &ValidationError{}
 	if !slices.Contains(Purposes(), in.Purpose) {
-		v.add("purpose", CodeUnknownPurpose)
+		v.Add("purpose", CodeUnknownPurpose)
 	}
 	if in.Status != ConsentGiven && in.Status != ConsentWithdrawn {
-		v.add("status", CodeUnknownStatus)
+		v.Add("status", CodeUnknownStatus)
 	}
 	switch {
 	case in.Purpose == PurposeReferral && in.RecipientOrgID == "":
-		v.add("recipient_org_id", CodeRequired)
+		v.Add("recipient_org_id", CodeRequired)
 	case in.Purpose == PurposeReferral && !ids.Valid(in.RecipientOrgID):
-		v.add("recipient_org_id", CodeNotFound)
+		v.Add("recipient_org_id", CodeNotFound)
 	case in.Purpose != PurposeReferral && in.RecipientOrgID != "":
-		v.add("recipient_org_id", CodeNotAllowed)
+		v.Add("recipient_org_id", CodeNotAllowed)
 	}
 	if in.At.IsZero() {
 		in.At = now
 	} else if in.At.After(now) {
-		v.add("at", CodeFutureDate)
+		v.Add("at", CodeFutureDate)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Consent{}, err
 	}
 	if !ids.Valid(personID) {

@@ -4,7 +4,14 @@ package persons
 
 import (
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
+)
+
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
 )
 
 // Errors callers map to responses.
@@ -47,37 +54,6 @@ const (
 	CodeNeedsCountry         = "needs_current_country"
 )
 
-// FieldError names a field and a translatable reason code. Field is a
-// name such as "given_name", or "documents.1.number" for the second
-// document; it never holds the rejected value.
-type FieldError struct {
-	Field string
-	Code  string
-}
-
-// ValidationError lists every invalid field of a request. Its message
-// holds field names and codes only, never values, so it is safe to log.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "persons: invalid " + strings.Join(parts, ", ")
-}
-
-func (e *ValidationError) add(field, code string) {
-	e.Errors = append(e.Errors, FieldError{field, code})
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Errors) == 0 {
-		return nil
-	}
-	return e
-}
-
 func invalid(field, code string) error {
-	return &ValidationError{Errors: []FieldError{{field, code}}}
+	return &ValidationError{Errors: []FieldError{{Field: field, Code: code}}}
 }

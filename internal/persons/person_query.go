@@ -28,7 +28,7 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Per
 	if len(in.Photo) > 0 {
 		var code string
 		if photoType, photo, code = cleanPhoto(in.Photo); code != "" {
-			errs = append(errs, FieldError{fieldPhoto, code})
+			errs = append(errs, FieldError{Field: fieldPhoto, Code: code})
 		}
 	}
 	if len(errs) > 0 {
@@ -433,7 +433,7 @@ func (s *Service) List(ctx context.Context, p access.Principal, f ListFilter, pa
 	if f.Nationality != "" {
 		v := &ValidationError{}
 		nat := checkCountry(v, fieldNationality, f.Nationality)
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return nil, "", err
 		}
 		where, args = append(where, "p.nationality = ?"), append(args, nat)

@@ -53,7 +53,7 @@ func normalise(id Identity, at Attributes, vulns []string, today time.Time) (Ide
 		case at.BirthYear == 0:
 			at.BirthYear = y
 		case at.BirthYear != y:
-			v.add(fieldBirthYear, CodeMismatch)
+			v.Add(fieldBirthYear, CodeMismatch)
 		}
 	}
 	return id, at, vulns, v.Errors
@@ -67,7 +67,7 @@ func normaliseIdentity(v *ValidationError, id Identity, today time.Time) Identit
 	})
 	id.DateOfBirth = strings.TrimSpace(id.DateOfBirth)
 	if code := dobCode(id.DateOfBirth, today); code != "" {
-		v.add(fieldDateOfBirth, code)
+		v.Add(fieldDateOfBirth, code)
 	}
 	id.Address = checkText(v, fieldAddress, id.Address, maxAddressRunes, true)
 	id.Phones = checkList(v, fieldPhones, id.Phones, maxPhones, func(field, s string) string {
@@ -75,12 +75,12 @@ func normaliseIdentity(v *ValidationError, id Identity, today time.Time) Identit
 		digits := len(strings.TrimPrefix(normalisePhone(s), "+"))
 		if utf8.RuneCountInString(s) > maxPhoneRunes || !phoneRE.MatchString(s) ||
 			strings.LastIndex(s, "+") > 0 || digits < minPhoneDigits || digits > maxPhoneDigits {
-			v.add(field, CodeInvalidPhone)
+			v.Add(field, CodeInvalidPhone)
 		}
 		return s
 	})
 	if len(id.Documents) > maxDocuments {
-		v.add(fieldDocuments, CodeTooMany)
+		v.Add(fieldDocuments, CodeTooMany)
 	}
 	docs := make([]Document, 0, len(id.Documents))
 	for i, d := range id.Documents {
@@ -93,19 +93,19 @@ func normaliseIdentity(v *ValidationError, id Identity, today time.Time) Identit
 		prefix := fmt.Sprintf("%s.%d.", fieldDocuments, i)
 		switch {
 		case d.Type == "":
-			v.add(prefix+"type", CodeRequired)
+			v.Add(prefix+"type", CodeRequired)
 		case !slices.Contains(documentTypes, d.Type):
-			v.add(prefix+"type", CodeUnknownDocumentType)
+			v.Add(prefix+"type", CodeUnknownDocumentType)
 		}
 		switch {
 		case d.Number == "":
-			v.add(prefix+"number", CodeRequired)
+			v.Add(prefix+"number", CodeRequired)
 		case utf8.RuneCountInString(d.Number) > maxDocumentRunes:
-			v.add(prefix+"number", CodeTooLong)
+			v.Add(prefix+"number", CodeTooLong)
 		case hasControl(d.Number, false):
-			v.add(prefix+"number", CodeControlChars)
+			v.Add(prefix+"number", CodeControlChars)
 		case normaliseDocumentNumber(d.Number) == "":
-			v.add(prefix+"number", CodeInvalidDocument)
+			v.Add(prefix+"number", CodeInvalidDocument)
 		}
 		d.Country = checkCountry(v, prefix+"country", d.Country)
 		docs = append(docs, d)
@@ -123,10 +123,10 @@ func normaliseAttributes(v *ValidationError, at Attributes, today time.Time) Att
 		at.Sex = SexUnknown
 	}
 	if !slices.Contains(Sexes(), at.Sex) {
-		v.add(fieldSex, CodeUnknownSex)
+		v.Add(fieldSex, CodeUnknownSex)
 	}
 	if at.BirthYear != 0 && (at.BirthYear < MinBirthYear || at.BirthYear > today.Year()) {
-		v.add(fieldBirthYear, CodeOutOfRange)
+		v.Add(fieldBirthYear, CodeOutOfRange)
 	}
 	at.Nationality = checkCountry(v, fieldNationality, at.Nationality)
 	at.CountryOfBirth = checkCountry(v, fieldCountryOfBirth, at.CountryOfBirth)
@@ -134,14 +134,14 @@ func normaliseAttributes(v *ValidationError, at Attributes, today time.Time) Att
 	at.Languages = checkList(v, fieldLanguages, at.Languages, maxLanguages, func(field, s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))
 		if !languageRE.MatchString(s) {
-			v.add(field, CodeInvalidLanguage)
+			v.Add(field, CodeInvalidLanguage)
 		}
 		return s
 	})
 	at.Languages = dedupe(at.Languages)
 	at.CurrentAdmin1 = checkText(v, fieldCurrentAdmin1, at.CurrentAdmin1, maxAdmin1Runes, false)
 	if at.CurrentAdmin1 != "" && at.CurrentCountry == "" {
-		v.add(fieldCurrentAdmin1, CodeNeedsCountry)
+		v.Add(fieldCurrentAdmin1, CodeNeedsCountry)
 	}
 	return at
 }
@@ -150,7 +150,7 @@ func normaliseVulnerabilities(v *ValidationError, codes []string) []string {
 	out := checkList(v, fieldVulnerabilities, codes, len(vulnerabilities), func(field, s string) string {
 		s = strings.ToLower(strings.TrimSpace(s))
 		if !KnownVulnerability(s) {
-			v.add(field, CodeUnknownVulnerability)
+			v.Add(field, CodeUnknownVulnerability)
 		}
 		return s
 	})
@@ -165,11 +165,11 @@ func checkText(v *ValidationError, field, s string, maxRunes int, multiLine bool
 	s = strings.TrimSpace(s)
 	switch {
 	case !utf8.ValidString(s):
-		v.add(field, CodeInvalid)
+		v.Add(field, CodeInvalid)
 	case utf8.RuneCountInString(s) > maxRunes:
-		v.add(field, CodeTooLong)
+		v.Add(field, CodeTooLong)
 	case hasControl(s, multiLine):
-		v.add(field, CodeControlChars)
+		v.Add(field, CodeControlChars)
 	}
 	return s
 }
@@ -200,7 +200,7 @@ func checkList(v *ValidationError, field string, list []string, maxLen int, chec
 		out = append(out, check(field+"."+strconv.Itoa(i), s))
 	}
 	if len(out) > maxLen {
-		v.add(field, CodeTooMany)
+		v.Add(field, CodeTooMany)
 	}
 	return out
 }
@@ -224,7 +224,7 @@ func checkCountry(v *ValidationError, field, code string) string {
 	}
 	c, ok := countries.Lookup(code)
 	if !ok {
-		v.add(field, CodeUnknownCountry)
+		v.Add(field, CodeUnknownCountry)
 		return strings.ToUpper(code)
 	}
 	return c.Alpha3

@@ -4,7 +4,14 @@ package referrals
 
 import (
 	"errors"
-	"strings"
+	"github.com/amparo-project/amparo/internal/fielderr"
+)
+
+// FieldError and ValidationError are the validation error every domain
+// returns (see internal/fielderr).
+type (
+	FieldError      = fielderr.FieldError
+	ValidationError = fielderr.Error
 )
 
 // Errors callers map to responses.
@@ -41,37 +48,6 @@ const (
 	CodeConsentRequired   = "consent_required"
 	CodeInvalidTransition = "invalid_transition"
 )
-
-// FieldError names a field and a translatable reason code; it never holds
-// the rejected value.
-type FieldError struct {
-	Field string
-	Code  string
-}
-
-// ValidationError lists every invalid field of a request. Nothing was
-// changed. Its message holds field names and codes only, so it is safe to
-// log.
-type ValidationError struct{ Errors []FieldError }
-
-func (e *ValidationError) Error() string {
-	parts := make([]string, len(e.Errors))
-	for i, fe := range e.Errors {
-		parts[i] = fe.Field + ": " + fe.Code
-	}
-	return "referrals: invalid " + strings.Join(parts, ", ")
-}
-
-func (e *ValidationError) add(field, code string) {
-	e.Errors = append(e.Errors, FieldError{field, code})
-}
-
-func (e *ValidationError) orNil() error {
-	if len(e.Errors) == 0 {
-		return nil
-	}
-	return e
-}
 
 // invalid returns a ValidationError with one field error.
 func invalid(field, code string) error {

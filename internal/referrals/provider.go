@@ -80,33 +80,33 @@ func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 	v := &ValidationError{}
 	in.Name = checkText(v, "name", in.Name, maxNameRunes, false)
 	if in.Name == "" {
-		v.add("name", CodeRequired)
+		v.Add("name", CodeRequired)
 	}
 	in.OrgID = strings.TrimSpace(in.OrgID)
 	if in.OrgID != "" && !ids.Valid(in.OrgID) {
-		v.add("org_id", CodeNotFound)
+		v.Add("org_id", CodeNotFound)
 	}
 	var types []string
 	for i, t := range in.ServiceTypes {
 		t = strings.ToLower(strings.TrimSpace(t))
 		if !KnownServiceType(t) {
-			v.add("service_types."+strconv.Itoa(i), CodeUnknown)
+			v.Add("service_types."+strconv.Itoa(i), CodeUnknown)
 		} else if !slices.Contains(types, t) {
 			types = append(types, t)
 		}
 	}
 	if len(in.ServiceTypes) == 0 {
-		v.add("service_types", CodeRequired)
+		v.Add("service_types", CodeRequired)
 	}
 	sortServiceTypes(types)
 	in.ServiceTypes = types
 	in.Country = strings.TrimSpace(in.Country)
 	if in.Country == "" {
-		v.add("country", CodeRequired)
+		v.Add("country", CodeRequired)
 	} else if c, ok := countries.Lookup(in.Country); ok {
 		in.Country = c.Alpha3
 	} else {
-		v.add("country", CodeUnknownCountry)
+		v.Add("country", CodeUnknownCountry)
 	}
 	in.Admin1 = checkText(v, "admin1", in.Admin1, maxAdmin1Runes, false)
 	in.Address = checkText(v, "address", in.Address, maxAddressRunes, true)
@@ -116,24 +116,24 @@ func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 		switch {
 		case l == "":
 		case !languageRE.MatchString(l):
-			v.add("languages."+strconv.Itoa(i), CodeInvalidLanguage)
+			v.Add("languages."+strconv.Itoa(i), CodeInvalidLanguage)
 		case !slices.Contains(langs, l):
 			langs = append(langs, l)
 		}
 	}
 	if len(langs) > maxLanguages {
-		v.add("languages", CodeTooMany)
+		v.Add("languages", CodeTooMany)
 	}
 	in.Languages = langs
 	in.Phone = strings.TrimSpace(in.Phone)
 	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
-		v.add("phone", CodeInvalidPhone)
+		v.Add("phone", CodeInvalidPhone)
 	}
 	in.Email = strings.TrimSpace(in.Email)
 	if in.Email != "" {
 		a, err := mail.ParseAddress(in.Email)
 		if err != nil || a.Address != in.Email || a.Name != "" || len(in.Email) > maxEmailLen {
-			v.add("email", CodeInvalidEmail)
+			v.Add("email", CodeInvalidEmail)
 		}
 	}
 	in.Website = strings.TrimSpace(in.Website)
@@ -141,11 +141,11 @@ func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 		u, err := url.Parse(in.Website)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
 			len(in.Website) > maxWebsiteLen || hasControl(in.Website, false) {
-			v.add("website", CodeInvalidURL)
+			v.Add("website", CodeInvalidURL)
 		}
 	}
 	in.OpeningHours = checkText(v, "opening_hours", in.OpeningHours, maxHoursRunes, true)
-	return in, v.orNil()
+	return in, v.OrNil()
 }
 
 // checkText trims s and checks its length and characters. Only multiLine
@@ -154,11 +154,11 @@ func checkText(v *ValidationError, field, s string, maxRunes int, multiLine bool
 	s = strings.TrimSpace(s)
 	switch {
 	case !utf8.ValidString(s):
-		v.add(field, CodeInvalid)
+		v.Add(field, CodeInvalid)
 	case utf8.RuneCountInString(s) > maxRunes:
-		v.add(field, CodeTooLong)
+		v.Add(field, CodeTooLong)
 	case hasControl(s, multiLine):
-		v.add(field, CodeControlChars)
+		v.Add(field, CodeControlChars)
 	}
 	return s
 }
@@ -465,7 +465,7 @@ func (s *Service) Providers(ctx context.Context, p access.Principal, f ProviderF
 	var args []any
 	if f.ServiceType != "" {
 		if !KnownServiceType(f.ServiceType) {
-			v.add("service_type", CodeUnknown)
+			v.Add("service_type", CodeUnknown)
 		}
 		conds = append(conds, "id IN (SELECT provider_id FROM service_provider_types WHERE service_type = ?)")
 		args = append(args, f.ServiceType)
@@ -473,7 +473,7 @@ func (s *Service) Providers(ctx context.Context, p access.Principal, f ProviderF
 	if f.Country != "" {
 		c, ok := countries.Lookup(f.Country)
 		if !ok {
-			v.add("country", CodeUnknownCountry)
+			v.Add("country", CodeUnknownCountry)
 		}
 		conds = append(conds, "country = ?")
 		args = append(args, c.Alpha3)
@@ -481,19 +481,19 @@ func (s *Service) Providers(ctx context.Context, p access.Principal, f ProviderF
 	if f.Language != "" {
 		lang := strings.ToLower(strings.TrimSpace(f.Language))
 		if !languageRE.MatchString(lang) {
-			v.add("language", CodeInvalidLanguage)
+			v.Add("language", CodeInvalidLanguage)
 		}
 		conds = append(conds, "(' ' || languages || ' ') LIKE ?")
 		args = append(args, "% "+lang+" %")
 	}
 	if f.OrgID != "" {
 		if !ids.Valid(f.OrgID) {
-			v.add("org_id", CodeNotFound)
+			v.Add("org_id", CodeNotFound)
 		}
 		conds = append(conds, "org_id = ?")
 		args = append(args, f.OrgID)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return nil, "", err
 	}
 	if pg.Cursor != "" {

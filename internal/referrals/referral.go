@@ -109,33 +109,33 @@ func (s *Service) Create(ctx context.Context, p access.Principal, caseID string,
 	v := &ValidationError{}
 	switch {
 	case in.PersonID == "":
-		v.add("person_id", CodeRequired)
+		v.Add("person_id", CodeRequired)
 	case !ids.Valid(in.PersonID):
-		v.add("person_id", CodeNotInCase)
+		v.Add("person_id", CodeNotInCase)
 	}
 	switch {
 	case in.ProviderID == "":
-		v.add("provider_id", CodeRequired)
+		v.Add("provider_id", CodeRequired)
 	case !ids.Valid(in.ProviderID):
-		v.add("provider_id", CodeNotFound)
+		v.Add("provider_id", CodeNotFound)
 	}
 	switch {
 	case in.ServiceType == "":
-		v.add("service_type", CodeRequired)
+		v.Add("service_type", CodeRequired)
 	case !KnownServiceType(in.ServiceType):
-		v.add("service_type", CodeUnknown)
+		v.Add("service_type", CodeUnknown)
 	}
 	if in.DueAt != nil {
 		due := in.DueAt.UTC().Truncate(time.Microsecond)
 		in.DueAt = &due
 		if due.Before(now.Truncate(24 * time.Hour)) {
-			v.add("due_at", CodePast)
+			v.Add("due_at", CodePast)
 		}
 	}
 	if in.OverrideReason != "" && !slices.Contains(overrideReasons, in.OverrideReason) {
-		v.add("override_reason", CodeUnknown)
+		v.Add("override_reason", CodeUnknown)
 	}
-	if err := v.orNil(); err != nil {
+	if err := v.OrNil(); err != nil {
 		return Referral{}, err
 	}
 	var r Referral
@@ -158,20 +158,20 @@ func (s *Service) Create(ctx context.Context, p access.Principal, caseID string,
 			return err
 		}
 		if n == 0 {
-			v.add("person_id", CodeNotInCase)
+			v.Add("person_id", CodeNotInCase)
 		}
 		pr, err := loadProvider(ctx, tx, in.ProviderID)
 		switch {
 		case errors.Is(err, ErrNotFound):
-			v.add("provider_id", CodeNotFound)
+			v.Add("provider_id", CodeNotFound)
 		case err != nil:
 			return err
 		case pr.ArchivedAt != nil:
-			v.add("provider_id", CodeArchived)
+			v.Add("provider_id", CodeArchived)
 		case !slices.Contains(pr.ServiceTypes, in.ServiceType):
-			v.add("service_type", CodeNotOffered)
+			v.Add("service_type", CodeNotOffered)
 		}
-		if err := v.orNil(); err != nil {
+		if err := v.OrNil(); err != nil {
 			return err
 		}
 		r = Referral{ID: ids.New(), CaseID: caseID, PersonID: in.PersonID, FromOrgID: orgID, ProviderID: pr.ID,
