@@ -25,6 +25,7 @@ import (
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/persons"
+	"github.com/amparo-project/amparo/internal/referrals"
 )
 
 // API holds the collaborators of the handlers.
@@ -34,6 +35,7 @@ type API struct {
 	per    *persons.Service
 	cas    *cases.Service
 	det    *detention.Service
+	ref    *referrals.Service
 	clock  clock.Clock
 	audit  *audit.Log
 	logger *slog.Logger
@@ -47,6 +49,7 @@ type Config struct {
 	Persons     *persons.Service
 	Cases       *cases.Service
 	Detention   *detention.Service
+	Referrals   *referrals.Service
 	Audit       *audit.Log
 	Logger      *slog.Logger
 	// Clock is what alerts are evaluated against; nil means the system
@@ -59,7 +62,7 @@ func New(c Config) *API {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention,
+	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
 		audit: c.Audit, logger: c.Logger}
 }
 
@@ -84,6 +87,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var pve *persons.ValidationError
 	var kve *cases.ValidationError
 	var dve *detention.ValidationError
+	var rve *referrals.ValidationError
 	switch {
 	case errors.As(err, &pve):
 		fes := make([]httpx.FieldError, len(pve.Errors))
@@ -103,9 +107,17 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
 		}
 		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.Is(err, persons.ErrNotFound), errors.Is(err, cases.ErrNotFound), errors.Is(err, detention.ErrNotFound):
+	case errors.As(err, &rve):
+		fes := make([]httpx.FieldError, len(rve.Errors))
+		for i, fe := range rve.Errors {
+			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		}
+		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
+	case errors.Is(err, persons.ErrNotFound), errors.Is(err, cases.ErrNotFound), errors.Is(err, detention.ErrNotFound),
+		errors.Is(err, referrals.ErrNotFound):
 		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
-	case errors.Is(err, persons.ErrForbidden), errors.Is(err, cases.ErrForbidden), errors.Is(err, detention.ErrForbidden):
+	case errors.Is(err, persons.ErrForbidden), errors.Is(err, cases.ErrForbidden), errors.Is(err, detention.ErrForbidden),
+		errors.Is(err, referrals.ErrForbidden):
 		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
 	case errors.Is(err, persons.ErrErased):
 		// The identity was destroyed: the record is a statistical shell

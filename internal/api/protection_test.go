@@ -280,3 +280,150 @@ func TestProtectionScenarios(t *testing.T) {
 		})
 	})
 }
+
+type referralOut struct {
+	ID           string  `json:"id"`
+	CaseID       string  `json:"case_id"`
+	PersonID     string  `json:"person_id"`
+	ToOrgID      *string `json:"to_org_id"`
+	Status       string  `json:"status"`
+	ConsentBasis string  `json:"consent_basis"`
+}
+
+type receivedOut struct {
+	ID           string `json:"id"`
+	Status       string `json:"status"`
+	ConsentBasis string `json:"consent_basis"`
+	Person       *struct {
+		Nationality *string  `json:"nationality"`
+		Languages   []string `json:"languages"`
+	} `json:"person"`
+}
+
+// TestReferralScenarios is the referral story at API level: a referral to
+// another organisation's provider is refused without the person's consent
+// and sent once consent names that organisation; the receiving
+// organisation lists and reads it without ever seeing the person's
+// identity or the case; only a supervisor may send without consent, and
+// only with a reason.
+func TestReferralScenarios(t *testing.T) {
+	each(t, func(t *testing.T, a *testutil.App) {
+		f := newFixture(t, a, "caseworker", "supervisor", "org_admin_b", "caseworker_b")
+		given, family := testutil.Sentinel("given"), testutil.Sentinel("family")
+
+		var person personOut
+		do(t, a, f, "caseworker", "POST", "/api/v1/persons", map[string]any{
+			"identity":   map[string]any{"given_name": given, "family_name": family},
+			"attributes": map[string]any{"sex": "male", "nationality": "MA", "languages": []string{"ar"}},
+		}, 201, &person)
+		P := "/api/v1/persons/" + person.ID
+		var kase caseOut
+		do(t, a, f, "caseworker", "POST", "/api/v1/cases", map[string]any{"concerns": []string{"health"},
+			"persons": []map[string]any{{"person_id": person.ID, "role": "principal"}}}, 201, &kase)
+		C := "/api/v1/cases/" + kase.ID
+
+		// Organisation B lists itself in the directory; A reads it.
+		var provider struct {
+			ID    string  `json:"id"`
+			OrgID *string `json:"org_id"`
+		}
+		do(t, a, f, "org_admin_b", "POST", "/api/v1/providers", map[string]any{"name": "Legal aid B", "org_id": f.orgB.ID,
+			"service_types": []string{"legal"}, "country": "ES", "languages": []string{"ar", "es"}}, 201, &provider)
+		do(t, a, f, "caseworker", "GET", "/api/v1/providers/"+provider.ID, nil, 200, nil)
+		if res := do(t, a, f, "caseworker", "GET", "/api/v1/providers?service_type=legal", nil, 200, nil); !bytes.Contains(res.Body, []byte(provider.ID)) {
+			t.Errorf("the directory does not list B's entry")
+		}
+		// A caseworker keeps no directory entry.
+		do(t, a, f, "caseworker", "PUT", "/api/v1/providers/"+provider.ID, map[string]any{"name": "X", "service_types": []string{"legal"}}, 403, nil)
+
+		refer := map[string]any{"person_id": person.ID, "provider_id": provider.ID, "service_type": "legal"}
+		runScenarios(t, a, f, []scenario{
+			{Name: "no referral to another organisation without consent", Method: "POST", URL: C + "/referrals", As: "caseworker",
+				Body: refer, ExpectedStatus: 422, ExpectedContent: []string{field("consent", "consent_required")}},
+			{Name: "the other organisation cannot refer from A's case", Method: "POST", URL: C + "/referrals", As: "caseworker_b",
+				Body: refer, ExpectedStatus: 404},
+			{Name: "unknown fields are refused", Method: "POST", URL: C + "/referrals", As: "caseworker",
+				Body: map[string]any{"person_id": person.ID, "provider_id": provider.ID, "service_type": "legal", "notes": "x"}, ExpectedStatus: 422,
+				ExpectedContent: []string{field("notes", "unknown_field")}},
+		})
+
+		do(t, a, f, "caseworker", "POST", P+"/consents", map[string]any{"purpose": "referral", "recipient_org_id": f.orgB.ID,
+			"status": "given"}, 201, nil)
+		var sent referralOut
+		do(t, a, f, "caseworker", "POST", C+"/referrals", refer, 201, &sent)
+		if sent.ConsentBasis != "consent" || sent.Status != "sent" || sent.ToOrgID == nil || *sent.ToOrgID != f.orgB.ID {
+			t.Fatalf("sent %+v", sent)
+		}
+		var forCase struct{ Items []referralOut }
+		do(t, a, f, "caseworker", "GET", C+"/referrals", nil, 200, &forCase)
+		if len(forCase.Items) != 1 || forCase.Items[0].ID != sent.ID {
+			t.Errorf("case referrals %+v", forCase.Items)
+		}
+
+		// The receiving organisation sees the referral, not who it is for.
+		secrets := [][]byte{[]byte(given), []byte(family), []byte(person.ID), []byte(kase.ID), []byte(kase.Number)}
+		noIdentity := func(what string, body []byte) {
+			t.Helper()
+			for _, s := range secrets {
+				if bytes.Contains(body, s) {
+					t.Errorf("%s carries %s", what, redact(s))
+				}
+			}
+		}
+		var received struct{ Items []receivedOut }
+		res := do(t, a, f, "caseworker_b", "GET", "/api/v1/referrals/received", nil, 200, &received)
+		noIdentity("the received list", res.Body)
+		if len(received.Items) != 1 || received.Items[0].ID != sent.ID || received.Items[0].ConsentBasis != "consent" {
+			t.Fatalf("received %+v", received.Items)
+		}
+		var one receivedOut
+		res = do(t, a, f, "caseworker_b", "GET", "/api/v1/referrals/received/"+sent.ID, nil, 200, &one)
+		noIdentity("the received referral", res.Body)
+		if one.Person == nil || one.Person.Nationality == nil || *one.Person.Nationality != "MAR" {
+			t.Errorf("shared person %+v", one.Person)
+		}
+		do(t, a, f, "caseworker_b", "GET", "/api/v1/referrals/"+sent.ID, nil, 404, nil)
+		do(t, a, f, "caseworker", "GET", "/api/v1/referrals/received/"+sent.ID, nil, 404, nil)
+		do(t, a, f, "caseworker", "GET", "/api/v1/referrals/"+sent.ID, nil, 200, nil)
+
+		// The receiver answers; the sender cannot answer for it.
+		runScenarios(t, a, f, []scenario{
+			{Name: "the sender cannot accept for an Amparo provider", Method: "POST", URL: "/api/v1/referrals/" + sent.ID + "/status",
+				As: "caseworker", Body: map[string]any{"status": "accepted"}, ExpectedStatus: 403},
+			{Name: "a decline needs a code", Method: "POST", URL: "/api/v1/referrals/" + sent.ID + "/status",
+				As: "caseworker_b", Body: map[string]any{"status": "declined"}, ExpectedStatus: 422,
+				ExpectedContent: []string{field("code", "required")}},
+		})
+		res = do(t, a, f, "caseworker_b", "POST", "/api/v1/referrals/"+sent.ID+"/status", map[string]any{"status": "accepted"}, 200, &one)
+		noIdentity("the receiver's answer", res.Body)
+		if one.Status != "accepted" {
+			t.Errorf("status %q after accepting", one.Status)
+		}
+
+		// Once consent is withdrawn, only a supervisor sends, with a reason.
+		do(t, a, f, "caseworker", "POST", P+"/consents", map[string]any{"purpose": "referral", "recipient_org_id": f.orgB.ID,
+			"status": "withdrawn"}, 201, nil)
+		override := map[string]any{"person_id": person.ID, "provider_id": provider.ID, "service_type": "legal",
+			"override_reason": "life_threatening_emergency"}
+		runScenarios(t, a, f, []scenario{
+			{Name: "no referral once consent is withdrawn", Method: "POST", URL: C + "/referrals", As: "caseworker",
+				Body: refer, ExpectedStatus: 422, ExpectedContent: []string{field("consent", "consent_required")}},
+			{Name: "a caseworker cannot override consent", Method: "POST", URL: C + "/referrals", As: "caseworker",
+				Body: override, ExpectedStatus: 422, ExpectedContent: []string{field("override_reason", "not_allowed")}},
+			{Name: "an override needs a known reason", Method: "POST", URL: C + "/referrals", As: "supervisor",
+				Body: map[string]any{"person_id": person.ID, "provider_id": provider.ID, "service_type": "legal",
+					"override_reason": "convenience"}, ExpectedStatus: 422, ExpectedContent: []string{field("override_reason", "unknown")}},
+		})
+		var overridden referralOut
+		do(t, a, f, "supervisor", "POST", C+"/referrals", override, 201, &overridden)
+		if overridden.ConsentBasis != "override" {
+			t.Errorf("basis %q, want override", overridden.ConsentBasis)
+		}
+		var withdrawn receivedOut
+		res = do(t, a, f, "caseworker_b", "GET", "/api/v1/referrals/received/"+sent.ID, nil, 200, &withdrawn)
+		noIdentity("the received referral after withdrawal", res.Body)
+		if withdrawn.Person != nil {
+			t.Errorf("the person's attributes are still shared after consent was withdrawn: %+v", withdrawn.Person)
+		}
+	})
+}

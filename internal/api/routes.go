@@ -6,6 +6,7 @@ import (
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/referrals"
 )
 
 // Routes lists every API endpoint with the permission that guards it.
@@ -91,6 +92,21 @@ func (a *API) Routes() []authn.Route {
 		perm("GET /api/v1/cases/{id}/consular", detention.PermRead, a.listNotifications),
 		perm("PUT /api/v1/cases/{id}/consular/{notification_id}", detention.PermWrite, a.updateNotification),
 		perm("GET /api/v1/cases/{id}/alerts", detention.PermRead, a.caseAlerts),
+		// Referrals. The providers directory is shared by every
+		// organisation; referrals are reached through their case, or by the
+		// receiving organisation under /referrals/received (the literal
+		// segment takes precedence over {id}).
+		perm("GET /api/v1/providers", "organisation.read", a.listProviders),
+		perm("POST /api/v1/providers", referrals.PermProviderWrite, a.createProvider),
+		perm("GET /api/v1/providers/{id}", "organisation.read", a.getProvider),
+		perm("PUT /api/v1/providers/{id}", referrals.PermProviderWrite, a.updateProvider),
+		perm("DELETE /api/v1/providers/{id}", referrals.PermProviderWrite, a.deleteProvider),
+		perm("POST /api/v1/cases/{id}/referrals", referrals.PermWrite, a.createReferral),
+		perm("GET /api/v1/cases/{id}/referrals", referrals.PermRead, a.listReferrals),
+		perm("GET /api/v1/referrals/received", referrals.PermReceive, a.listReceived),
+		perm("GET /api/v1/referrals/received/{id}", referrals.PermReceive, a.getReceived),
+		perm("GET /api/v1/referrals/{id}", referrals.PermRead, a.getReferral),
+		perm("POST /api/v1/referrals/{id}/status", referrals.PermWrite, a.moveReferral),
 		// Legal maxima of immigration detention are published law: anyone
 		// may read them; organisation administrators keep them.
 		public("GET /api/v1/detention/legal-limits", a.listLegalLimits),

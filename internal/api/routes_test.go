@@ -22,6 +22,7 @@ import (
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/persons"
+	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/testutil"
 )
 
@@ -61,6 +62,10 @@ type routeWorld struct {
 	task           cases.Task
 	episode        detention.Episode
 	notification   detention.AssessedNotification
+	// provider is a directory entry that is organisation A itself, kept
+	// by A; referral is sent from case to it.
+	provider referrals.Provider
+	referral referrals.Referral
 	// changes counts the changing bodies, so that each call changes
 	// something and must leave an audit entry.
 	changes int
@@ -134,6 +139,31 @@ func (w *routeWorld) newCaseRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.provider = w.newProvider(t)
+	w.referral = w.newReferral(t)
+}
+
+// newProvider adds a directory entry that is organisation A, kept by A.
+func (w *routeWorld) newProvider(t *testing.T) referrals.Provider {
+	t.Helper()
+	pr, err := w.a.Referrals.CreateProvider(context.Background(), w.f.users["org_admin"].Principal, referrals.ProviderInput{
+		Name: "Provider " + ids.New(), OrgID: w.f.orgA.ID, ServiceTypes: []string{"legal", "medical"}, Country: "ES"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr
+}
+
+// newReferral sends the person of case to provider, inside organisation
+// A, so that no consent is needed.
+func (w *routeWorld) newReferral(t *testing.T) referrals.Referral {
+	t.Helper()
+	rf, err := w.a.Referrals.Create(context.Background(), w.target.Principal, w.kase.ID, referrals.NewReferral{
+		PersonID: w.person.ID, ProviderID: w.provider.ID, ServiceType: "legal"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rf
 }
 
 func (w *routeWorld) newPerson(t *testing.T) persons.Person {
@@ -228,6 +258,19 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		return w.kase.ID, true
 	case "tasks":
 		return w.task.ID, true
+	case "providers":
+		if method == http.MethodDelete {
+			return w.newProvider(t).ID, true
+		}
+		return w.provider.ID, true
+	case "referrals":
+		if method == http.MethodPost {
+			// A status move is final: each call gets its own referral.
+			return w.newReferral(t).ID, true
+		}
+		return w.referral.ID, true
+	case "received":
+		return w.referral.ID, true
 	case "records":
 		// The commitments pages' record forms: a POST may delete, so each
 		// gets a record of its own.
@@ -352,7 +395,18 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		"PUT /api/v1/detention/legal-limits/{country}": func() any {
 			return map[string]any{"max_days": 60, "source": "https://example.org/" + ids.New()}
 		},
-		"POST /api/v1/cases/{id}/closure": func() any { return map[string]any{"reason": "objectives_met"} },
+		"POST /api/v1/providers": func() any {
+			return map[string]any{"name": "Provider " + ids.New(), "service_types": []string{"shelter"}, "country": "ES"}
+		},
+		"PUT /api/v1/providers/{id}": func() any {
+			return map[string]any{"name": fmt.Sprintf("Provider %d", w.change()), "org_id": w.f.orgA.ID,
+				"service_types": []string{"legal", "medical"}, "country": "ES"}
+		},
+		"POST /api/v1/cases/{id}/referrals": func() any {
+			return map[string]any{"person_id": w.person.ID, "provider_id": w.provider.ID, "service_type": "medical"}
+		},
+		"POST /api/v1/referrals/{id}/status": func() any { return map[string]any{"status": "accepted"} },
+		"POST /api/v1/cases/{id}/closure":    func() any { return map[string]any{"reason": "objectives_met"} },
 		"POST /api/v1/ratifications/import": func() any {
 			return upload{"text/csv", []byte("country,instrument,action,date,source\n" + w.freshCountry() + "," +
 				routeInstrument + ",ratification,2014-05-06,https://example.org/route-test\n")}
@@ -565,6 +619,19 @@ func TestRouteTableAccess(t *testing.T) {
 						case access.Grant(u.Role, rt.Perm) == access.ScopeNone:
 							if res.Status != http.StatusForbidden {
 								t.Errorf("%s lacks %s: status %d, want 403", u.Role, rt.Perm, res.Status)
+							}
+						case u.OrgID == w.f.orgB.ID && hasID && strings.HasPrefix(path, apiPrefix+"/providers/"):
+							// The directory is shared: organisation B reads
+							// A's entries but may not change them.
+							want := http.StatusForbidden
+							if method == http.MethodGet {
+								want = http.StatusOK
+							}
+							if res.Status != want {
+								t.Errorf("organisation B's %s on organisation A's directory entry: status %d, want %d", u.Role, res.Status, want)
+							}
+							if other := w.call(t, rt, actor, w.fill(t, rt, ids.New(), "")); other.Status != http.StatusNotFound {
+								t.Errorf("status %d for an unknown entry, want 404", other.Status)
 							}
 						case u.OrgID == w.f.orgB.ID && hasID:
 							// Bar 2: organisation A's record must be

@@ -29,6 +29,7 @@ import (
 	"github.com/amparo-project/amparo/internal/password"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/ratelimit"
+	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/vault"
@@ -49,6 +50,8 @@ type App struct {
 	Persons   *persons.Service
 	Cases     *cases.Service
 	Detention *detention.Service
+	// Referrals holds the providers directory and consent-gated referrals.
+	Referrals *referrals.Service
 	Clock     clock.Clock
 	Logger    *slog.Logger
 	Metrics   *httpx.Metrics
@@ -110,11 +113,12 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 		Cases:     cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock}),
 		Detention: detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: opt.Clock}),
 	}
+	a.Referrals = referrals.New(referrals.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Consent: a.Persons})
 	var allow func(string) (time.Duration, bool)
 	if cfg.APIRate > 0 {
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
 	}
-	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
+	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
 	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Audit: log, Logger: opt.Logger})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
