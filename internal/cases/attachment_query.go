@@ -121,7 +121,7 @@ func (s *Service) AddAttachment(ctx context.Context, p access.Principal, caseID,
 
 const attachmentColumns = `id, case_id, name_enc, media_type, size_bytes, uploaded_by, created_at`
 
-func (s *Service) scanAttachment(ctx context.Context, q store.Queryer, keyID string, sc scanner, extra ...any) (Attachment, error) {
+func (s *Service) scanAttachment(ctx context.Context, q store.Queryer, keyID string, sc store.Scanner, extra ...any) (Attachment, error) {
 	var a Attachment
 	var nameEnc []byte
 	var created int64
@@ -143,7 +143,7 @@ func (s *Service) Attachments(ctx context.Context, p access.Principal, caseID st
 			a   Attachment
 			enc []byte
 		}
-		list, err := queryAll(ctx, tx, func(sc scanner) (sealed, error) {
+		list, err := store.QueryAll(ctx, tx, func(sc store.Scanner) (sealed, error) {
 			var r sealed
 			var created int64
 			err := sc.Scan(&r.a.ID, &r.a.CaseID, &r.enc, &r.a.MediaType, &r.a.Size, &r.a.UploadedBy, &created)

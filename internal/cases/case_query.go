@@ -68,7 +68,7 @@ const caseColumns = `id, org_id, number, owner_id, COALESCE(team_id, ''), status
 	COALESCE(closure_requested_by, ''), closure_requested_at, closure_reason, COALESCE(closed_by, ''), closed_at,
 	created_by, created_at, updated_at`
 
-func scanCase(sc scanner) (Case, error) {
+func scanCase(sc store.Scanner) (Case, error) {
 	var c Case
 	var requestedAt, closedAt sql.NullInt64
 	var requestedBy, reason, closedBy string
@@ -379,7 +379,7 @@ func concernsOf(ctx context.Context, q store.Queryer, caseIDs []string) (map[str
 		caseID  string
 		concern Concern
 	}
-	rows, err := queryAll(ctx, q, func(sc scanner) (pair, error) {
+	rows, err := store.QueryAll(ctx, q, func(sc store.Scanner) (pair, error) {
 		var p pair
 		return p, sc.Scan(&p.caseID, &p.concern)
 	}, `SELECT case_id, concern FROM case_concerns WHERE case_id IN (`+store.Placeholders(len(caseIDs))+`)

@@ -4,6 +4,7 @@ package cases
 
 import (
 	"context"
+	"github.com/amparo-project/amparo/internal/store"
 	"strconv"
 	"strings"
 
@@ -83,7 +84,7 @@ func (s *Service) list(ctx context.Context, p access.Principal, scope access.Sco
 		return nil, "", err
 	}
 	limit := page.limit()
-	out, err := queryAll(ctx, s.db, scanCase, q, args...)
+	out, err := store.QueryAll(ctx, s.db, scanCase, q, args...)
 	if err != nil {
 		return nil, "", err
 	}

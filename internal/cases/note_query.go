@@ -6,8 +6,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/ids"
@@ -33,24 +31,14 @@ const (
 	MaxFileNameLength  = 255
 )
 
-// checkText trims s and validates it as field: required, at most max
-// characters, valid UTF-8, and no control characters but line breaks and
-// tabs when multiline.
+// checkText trims s and validates it as field: required, and then as
+// fielderr's Text does.
 func checkText(v *ValidationError, field, s string, max int, multiline bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
+	if s = strings.TrimSpace(s); s == "" {
 		v.Add(field, CodeRequired)
-	case !utf8.ValidString(s):
-		v.Add(field, CodeInvalid)
-	case utf8.RuneCountInString(s) > max:
-		v.Add(field, CodeTooLong)
-	case strings.ContainsFunc(s, func(r rune) bool {
-		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
-	}):
-		v.Add(field, CodeControlChars)
+		return s
 	}
-	return s
+	return v.Text(field, s, max, multiline)
 }
 
 func noteAD(id string) vault.AD { return vault.AD{Table: "case_notes", Field: "body", RecordID: id} }
@@ -93,7 +81,7 @@ func (s *Service) Notes(ctx context.Context, p access.Principal, caseID string) 
 			note Note
 			enc  []byte
 		}
-		rows, err := queryAll(ctx, tx, func(sc scanner) (row, error) {
+		rows, err := store.QueryAll(ctx, tx, func(sc store.Scanner) (row, error) {
 			var r row
 			var created int64
 			err := sc.Scan(&r.note.ID, &r.note.CaseID, &r.note.AuthorID, &r.enc, &created)

@@ -82,7 +82,7 @@ func insertLink(ctx context.Context, tx *store.Tx, p access.Principal, caseID st
 
 const linkColumns = `person_id, role, relation, created_by, created_at`
 
-func scanLink(sc scanner) (PersonLink, error) {
+func scanLink(sc store.Scanner) (PersonLink, error) {
 	var l PersonLink
 	var created int64
 	err := sc.Scan(&l.PersonID, &l.Role, &l.Relation, &l.CreatedBy, &created)
@@ -93,7 +93,7 @@ func scanLink(sc scanner) (PersonLink, error) {
 // linksOf returns the persons linked to a case: the principal first, then
 // family, then group members, each by when they were linked.
 func linksOf(ctx context.Context, q store.Queryer, caseID string) ([]PersonLink, error) {
-	return queryAll(ctx, q, scanLink, `SELECT `+linkColumns+` FROM case_persons WHERE case_id = ?
+	return store.QueryAll(ctx, q, scanLink, `SELECT `+linkColumns+` FROM case_persons WHERE case_id = ?
 		ORDER BY CASE role WHEN 'principal' THEN 0 WHEN 'family_member' THEN 1 ELSE 2 END, created_at, person_id`, caseID)
 }
 

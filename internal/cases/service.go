@@ -94,27 +94,6 @@ func notFound(err error) error {
 	return err
 }
 
-// scanner is a row or rows.
-type scanner interface{ Scan(...any) error }
-
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, q store.Queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rows.Close() }()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // open opens a sealed field under a case's key, answering ErasedMarker for
 // a case whose key was destroyed.
 func (s *Service) open(ctx context.Context, q store.Queryer, keyID string, ad vault.AD, sealed []byte) (string, error) {

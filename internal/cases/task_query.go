@@ -56,7 +56,7 @@ type taskRow struct {
 	enc []byte
 }
 
-func scanTask(sc scanner) (taskRow, error) {
+func scanTask(sc store.Scanner) (taskRow, error) {
 	var r taskRow
 	var due, created, updated int64
 	var done sql.NullInt64
@@ -298,7 +298,7 @@ func (s *Service) SetTaskDone(ctx context.Context, p access.Principal, taskID st
 func (s *Service) Tasks(ctx context.Context, p access.Principal, caseID string) ([]Task, error) {
 	var out []Task
 	err := s.read(ctx, p, caseID, func(tx *store.Tx, c Case) ([]string, error) {
-		rows, err := queryAll(ctx, tx, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE case_id = ?
+		rows, err := store.QueryAll(ctx, tx, scanTask, `SELECT `+taskColumns+` FROM case_tasks WHERE case_id = ?
 			ORDER BY due_at, id`, caseID)
 		if err != nil || len(rows) == 0 {
 			return nil, err
@@ -351,7 +351,7 @@ func (s *Service) DueTasks(ctx context.Context, p access.Principal, until time.T
 			task taskRow
 			c    Case
 		}
-		rows, err := queryAll(ctx, tx, func(sc scanner) (row, error) {
+		rows, err := store.QueryAll(ctx, tx, func(sc store.Scanner) (row, error) {
 			var r row
 			var due, created, updated int64
 			var done sql.NullInt64

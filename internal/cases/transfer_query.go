@@ -33,7 +33,7 @@ type Transfer struct {
 const transferColumns = `id, case_id, from_org_id, to_org_id, case_number, status, offered_by, offered_at,
 	COALESCE(decided_by, ''), decided_at`
 
-func scanTransfer(sc scanner) (Transfer, error) {
+func scanTransfer(sc store.Scanner) (Transfer, error) {
 	var t Transfer
 	var offered int64
 	var decided sql.NullInt64
@@ -97,7 +97,7 @@ func (s *Service) PendingTransfers(ctx context.Context, p access.Principal) ([]T
 	if p.OrgID == "" || !p.Can(PermCreate) {
 		return nil, ErrForbidden
 	}
-	return queryAll(ctx, s.db, scanTransfer, `SELECT `+transferColumns+` FROM case_transfers
+	return store.QueryAll(ctx, s.db, scanTransfer, `SELECT `+transferColumns+` FROM case_transfers
 		WHERE to_org_id = ? AND status = ? ORDER BY offered_at, id`, p.OrgID, TransferPending)
 }
 

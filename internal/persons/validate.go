@@ -4,12 +4,12 @@ package persons
 
 import (
 	"fmt"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/countries"
@@ -60,16 +60,16 @@ func normalise(id Identity, at Attributes, vulns []string, today time.Time) (Ide
 }
 
 func normaliseIdentity(v *ValidationError, id Identity, today time.Time) Identity {
-	id.GivenName = checkText(v, fieldGivenName, id.GivenName, maxNameRunes, false)
-	id.FamilyName = checkText(v, fieldFamilyName, id.FamilyName, maxNameRunes, false)
+	id.GivenName = v.Text(fieldGivenName, id.GivenName, maxNameRunes, false)
+	id.FamilyName = v.Text(fieldFamilyName, id.FamilyName, maxNameRunes, false)
 	id.Aliases = checkList(v, fieldAliases, id.Aliases, maxAliases, func(field, s string) string {
-		return checkText(v, field, s, maxNameRunes, false)
+		return v.Text(field, s, maxNameRunes, false)
 	})
 	id.DateOfBirth = strings.TrimSpace(id.DateOfBirth)
 	if code := dobCode(id.DateOfBirth, today); code != "" {
 		v.Add(fieldDateOfBirth, code)
 	}
-	id.Address = checkText(v, fieldAddress, id.Address, maxAddressRunes, true)
+	id.Address = v.Text(fieldAddress, id.Address, maxAddressRunes, true)
 	id.Phones = checkList(v, fieldPhones, id.Phones, maxPhones, func(field, s string) string {
 		s = strings.TrimSpace(s)
 		digits := len(strings.TrimPrefix(normalisePhone(s), "+"))
@@ -102,7 +102,7 @@ func normaliseIdentity(v *ValidationError, id Identity, today time.Time) Identit
 			v.Add(prefix+"number", CodeRequired)
 		case utf8.RuneCountInString(d.Number) > maxDocumentRunes:
 			v.Add(prefix+"number", CodeTooLong)
-		case hasControl(d.Number, false):
+		case fielderr.HasControl(d.Number, false):
 			v.Add(prefix+"number", CodeControlChars)
 		case normaliseDocumentNumber(d.Number) == "":
 			v.Add(prefix+"number", CodeInvalidDocument)
@@ -139,7 +139,7 @@ func normaliseAttributes(v *ValidationError, at Attributes, today time.Time) Att
 		return s
 	})
 	at.Languages = dedupe(at.Languages)
-	at.CurrentAdmin1 = checkText(v, fieldCurrentAdmin1, at.CurrentAdmin1, maxAdmin1Runes, false)
+	at.CurrentAdmin1 = v.Text(fieldCurrentAdmin1, at.CurrentAdmin1, maxAdmin1Runes, false)
 	if at.CurrentAdmin1 != "" && at.CurrentCountry == "" {
 		v.Add(fieldCurrentAdmin1, CodeNeedsCountry)
 	}
@@ -157,35 +157,6 @@ func normaliseVulnerabilities(v *ValidationError, codes []string) []string {
 	out = dedupe(out)
 	sortVulnerabilities(out)
 	return out
-}
-
-// checkText trims s and checks its length and characters. Only multiLine
-// text may hold line breaks and tabs.
-func checkText(v *ValidationError, field, s string, maxRunes int, multiLine bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.Add(field, CodeInvalid)
-	case utf8.RuneCountInString(s) > maxRunes:
-		v.Add(field, CodeTooLong)
-	case hasControl(s, multiLine):
-		v.Add(field, CodeControlChars)
-	}
-	return s
-}
-
-// hasControl reports control characters, and the bidirectional overrides
-// and isolates that could make text display other than it reads.
-func hasControl(s string, multiLine bool) bool {
-	for _, r := range s {
-		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return true
-		}
-	}
-	return false
 }
 
 // checkList checks each entry of a list with check (which trims it), drops

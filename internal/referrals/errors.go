@@ -51,5 +51,5 @@ const (
 
 // invalid returns a ValidationError with one field error.
 func invalid(field, code string) error {
-	return &ValidationError{Errors: []FieldError{{field, code}}}
+	return fielderr.One(field, code)
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -13,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/countries"
@@ -78,7 +77,7 @@ var (
 // as alpha-3, codes in lower case, service types in vocabulary order).
 func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 	v := &ValidationError{}
-	in.Name = checkText(v, "name", in.Name, maxNameRunes, false)
+	in.Name = v.Text("name", in.Name, maxNameRunes, false)
 	if in.Name == "" {
 		v.Add("name", CodeRequired)
 	}
@@ -108,8 +107,8 @@ func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 	} else {
 		v.Add("country", CodeUnknownCountry)
 	}
-	in.Admin1 = checkText(v, "admin1", in.Admin1, maxAdmin1Runes, false)
-	in.Address = checkText(v, "address", in.Address, maxAddressRunes, true)
+	in.Admin1 = v.Text("admin1", in.Admin1, maxAdmin1Runes, false)
+	in.Address = v.Text("address", in.Address, maxAddressRunes, true)
 	var langs []string
 	for i, l := range in.Languages {
 		l = strings.ToLower(strings.TrimSpace(l))
@@ -140,41 +139,12 @@ func normaliseProvider(in ProviderInput) (ProviderInput, error) {
 	if in.Website != "" {
 		u, err := url.Parse(in.Website)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-			len(in.Website) > maxWebsiteLen || hasControl(in.Website, false) {
+			len(in.Website) > maxWebsiteLen || fielderr.HasControl(in.Website, false) {
 			v.Add("website", CodeInvalidURL)
 		}
 	}
-	in.OpeningHours = checkText(v, "opening_hours", in.OpeningHours, maxHoursRunes, true)
+	in.OpeningHours = v.Text("opening_hours", in.OpeningHours, maxHoursRunes, true)
 	return in, v.OrNil()
-}
-
-// checkText trims s and checks its length and characters. Only multiLine
-// text may hold line breaks and tabs.
-func checkText(v *ValidationError, field, s string, maxRunes int, multiLine bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case !utf8.ValidString(s):
-		v.Add(field, CodeInvalid)
-	case utf8.RuneCountInString(s) > maxRunes:
-		v.Add(field, CodeTooLong)
-	case hasControl(s, multiLine):
-		v.Add(field, CodeControlChars)
-	}
-	return s
-}
-
-// hasControl reports control characters, and the bidirectional overrides
-// and isolates that could make text display other than it reads.
-func hasControl(s string, multiLine bool) bool {
-	for _, r := range s {
-		if multiLine && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
-			return true
-		}
-	}
-	return false
 }
 
 // canReadDirectory reports whether p may read the directory: any
@@ -204,7 +174,7 @@ func checkProviderOrg(ctx context.Context, q store.Queryer, p access.Principal, 
 const providerColumns = `id, name, COALESCE(org_id, ''), COALESCE(maintainer_org_id, ''), country, admin1, address,
 	languages, phone, email, website, opening_hours, archived_at, created_by, created_at, updated_by, updated_at`
 
-func scanProvider(sc scanner) (Provider, error) {
+func scanProvider(sc store.Scanner) (Provider, error) {
 	var pr Provider
 	var langs string
 	var archived sql.NullInt64
@@ -240,7 +210,7 @@ func typesOf(ctx context.Context, q store.Queryer, provIDs []string) (map[string
 		args[i] = id
 	}
 	type row struct{ id, t string }
-	rows, err := queryAll(ctx, q, func(sc scanner) (row, error) {
+	rows, err := store.QueryAll(ctx, q, func(sc store.Scanner) (row, error) {
 		var r row
 		return r, sc.Scan(&r.id, &r.t)
 	}, `SELECT provider_id, service_type FROM service_provider_types WHERE provider_id IN (`+
@@ -513,7 +483,7 @@ func (s *Service) Providers(ctx context.Context, p access.Principal, f ProviderF
 	}
 	limit := pg.limit()
 	args = append(args, limit+1)
-	list, err := queryAll(ctx, s.db, scanProvider, `SELECT `+providerColumns+` FROM service_providers WHERE `+
+	list, err := store.QueryAll(ctx, s.db, scanProvider, `SELECT `+providerColumns+` FROM service_providers WHERE `+
 		strings.Join(conds, " AND ")+` ORDER BY name, id LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", err

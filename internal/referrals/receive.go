@@ -104,7 +104,7 @@ func (s *Service) ListReceived(ctx context.Context, p access.Principal, f Receiv
 	}
 	limit := pg.limit()
 	args = append(args, limit+1)
-	rs, err := queryAll(ctx, s.db, scanReferral, `SELECT `+referralColumns+` FROM referrals WHERE `+
+	rs, err := store.QueryAll(ctx, s.db, scanReferral, `SELECT `+referralColumns+` FROM referrals WHERE `+
 		strings.Join(conds, " AND ")+` ORDER BY sent_at DESC, id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", err

@@ -58,7 +58,7 @@ type Referral struct {
 const referralColumns = `id, case_id, person_id, from_org_id, provider_id, COALESCE(to_org_id, ''), service_type,
 	status, due_at, consent_basis, override_reason, outcome, sent_by, sent_at, updated_by, updated_at`
 
-func scanReferral(sc scanner) (Referral, error) {
+func scanReferral(sc store.Scanner) (Referral, error) {
 	var r Referral
 	var due sql.NullInt64
 	var sent, updated int64
@@ -229,7 +229,7 @@ func (s *Service) basis(ctx context.Context, tx *store.Tx, p access.Principal, c
 	case reason == "":
 		return "", invalid("consent", CodeConsentRequired)
 	case !p.Allows(PermOverrideConsent, caseRec):
-		return "", &ValidationError{Errors: []FieldError{{"consent", CodeConsentRequired}, {"override_reason", CodeNotAllowed}}}
+		return "", &ValidationError{Errors: []FieldError{{Field: "consent", Code: CodeConsentRequired}, {Field: "override_reason", Code: CodeNotAllowed}}}
 	}
 	return BasisOverride, nil
 }
@@ -257,7 +257,7 @@ func (s *Service) ForCase(ctx context.Context, p access.Principal, caseID string
 	if _, err := s.reach(ctx, p, caseID, PermRead); err != nil {
 		return nil, ErrNotFound
 	}
-	return queryAll(ctx, s.db, scanReferral, `SELECT `+referralColumns+` FROM referrals WHERE case_id = ?
+	return store.QueryAll(ctx, s.db, scanReferral, `SELECT `+referralColumns+` FROM referrals WHERE case_id = ?
 		ORDER BY sent_at, id`, caseID)
 }
 

@@ -142,27 +142,6 @@ func (s *Service) reach(ctx context.Context, p access.Principal, caseID string, 
 	return rec, err
 }
 
-// scanner is a row or rows.
-type scanner interface{ Scan(...any) error }
-
-// queryAll runs a query and scans every row with scan.
-func queryAll[T any](ctx context.Context, q store.Queryer, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = rows.Close() }()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // Page is a cursor page request. Cursor is the last id of the previous
 // page; Limit is 50 when <= 0 and at most 500.
 type Page struct {

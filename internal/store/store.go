@@ -185,3 +185,24 @@ func (db *DB) Checkpoint(ctx context.Context) error { return db.dialect.checkpoi
 // Raw returns the writer pool for the few jobs that need the engine itself
 // (backups, checkpoints, tests that tamper with rows on purpose).
 func (db *DB) Raw() *sql.DB { return db.w }
+
+// Scanner is a row or rows, as a scan function reads them.
+type Scanner interface{ Scan(...any) error }
+
+// QueryAll runs a query and scans every row with scan.
+func QueryAll[T any](ctx context.Context, q Queryer, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rows.Close() }()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
