@@ -23,6 +23,7 @@ import (
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
@@ -77,77 +78,52 @@ func (a *API) openAPI(w http.ResponseWriter, _ *http.Request) {
 	_, _ = w.Write(openAPIDocument)
 }
 
+// problems maps the errors of the domains to the problem answering them,
+// first match first.
+var problems = []struct {
+	errs        []error
+	status      int
+	code, title string
+}{
+	{[]error{persons.ErrNotFound, cases.ErrNotFound, detention.ErrNotFound, referrals.ErrNotFound,
+		accounts.ErrNotFound, commitments.ErrNotFound}, http.StatusNotFound, "not_found", "Not found."},
+	{[]error{persons.ErrForbidden, cases.ErrForbidden, detention.ErrForbidden, referrals.ErrForbidden,
+		accounts.ErrForbidden, commitments.ErrForbidden}, http.StatusForbidden, "forbidden", "You are not permitted to do this."},
+	// The identity was destroyed: the record is a statistical shell that
+	// no change can bring back.
+	{[]error{persons.ErrErased}, http.StatusGone, "person.erased", "The person's identity was erased; the record cannot change."},
+	{[]error{detention.ErrConflict}, http.StatusConflict, "detention.exists", "A record with this key exists."},
+	// One record per country, instrument and action: the client should
+	// change the existing record rather than add a second.
+	{[]error{commitments.ErrConflict}, http.StatusConflict, "ratification.exists",
+		"A record for this country, instrument and action exists."},
+	{[]error{accounts.ErrUnauthorized}, http.StatusUnauthorized, "unauthorized", "Sign in or give a valid token."},
+}
+
 // fail answers with the problem document matching err. Unexpected errors
 // are logged with the request id and answered without their text, which may
 // hold details of the data.
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var ve *accounts.ValidationError
-	var cve *commitments.ValidationError
+	// Every domain's ValidationError is a fielderr.Error.
+	var ve *fielderr.Error
 	var te *accounts.ThrottledError
-	var pve *persons.ValidationError
-	var kve *cases.ValidationError
-	var dve *detention.ValidationError
-	var rve *referrals.ValidationError
-	switch {
-	case errors.As(err, &pve):
-		fes := make([]httpx.FieldError, len(pve.Errors))
-		for i, fe := range pve.Errors {
-			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
-		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.As(err, &kve):
-		fes := make([]httpx.FieldError, len(kve.Errors))
-		for i, fe := range kve.Errors {
-			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
-		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.As(err, &dve):
-		fes := make([]httpx.FieldError, len(dve.Errors))
-		for i, fe := range dve.Errors {
-			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
-		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.As(err, &rve):
-		fes := make([]httpx.FieldError, len(rve.Errors))
-		for i, fe := range rve.Errors {
-			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
-		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.Is(err, persons.ErrNotFound), errors.Is(err, cases.ErrNotFound), errors.Is(err, detention.ErrNotFound),
-		errors.Is(err, referrals.ErrNotFound):
-		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
-	case errors.Is(err, persons.ErrForbidden), errors.Is(err, cases.ErrForbidden), errors.Is(err, detention.ErrForbidden),
-		errors.Is(err, referrals.ErrForbidden):
-		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
-	case errors.Is(err, persons.ErrErased):
-		// The identity was destroyed: the record is a statistical shell
-		// that no change can bring back.
-		httpx.WriteProblem(w, r, http.StatusGone, "person.erased", "The person's identity was erased; the record cannot change.")
-	case errors.Is(err, detention.ErrConflict):
-		httpx.WriteProblem(w, r, http.StatusConflict, "detention.exists", "A record with this key exists.")
-	case errors.As(err, &ve):
+	if errors.As(err, &ve) {
 		fes := make([]httpx.FieldError, len(ve.Errors))
 		for i, fe := range ve.Errors {
 			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
 		}
 		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.As(err, &cve):
-		fes := make([]httpx.FieldError, len(cve.Errors))
-		for i, fe := range cve.Errors {
-			fes[i] = httpx.FieldError{Field: fe.Field, Code: fe.Code}
+		return
+	}
+	for _, p := range problems {
+		for _, target := range p.errs {
+			if errors.Is(err, target) {
+				httpx.WriteProblem(w, r, p.status, p.code, p.title)
+				return
+			}
 		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed", "The request has invalid fields.", fes...)
-	case errors.Is(err, accounts.ErrNotFound), errors.Is(err, commitments.ErrNotFound):
-		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
-	case errors.Is(err, accounts.ErrForbidden), errors.Is(err, commitments.ErrForbidden):
-		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
-	case errors.Is(err, commitments.ErrConflict):
-		// One record per country, instrument and action: the client should
-		// change the existing record rather than add a second.
-		httpx.WriteProblem(w, r, http.StatusConflict, "ratification.exists",
-			"A record for this country, instrument and action exists.")
-	case errors.Is(err, accounts.ErrUnauthorized):
-		httpx.WriteProblem(w, r, http.StatusUnauthorized, "unauthorized", "Sign in or give a valid token.")
+	}
+	switch {
 	case errors.As(err, &te):
 		w.Header().Set("Retry-After", strconv.Itoa(int(te.RetryAfter/time.Second)+1))
 		httpx.WriteProblem(w, r, http.StatusTooManyRequests, "rate_limited", "Too many attempts; wait and try again.")

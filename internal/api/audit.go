@@ -10,7 +10,6 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
-	"github.com/amparo-project/amparo/internal/httpx"
 )
 
 type auditJSON struct {
@@ -65,18 +64,7 @@ func (a *API) listAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, next, err := a.audit.List(r.Context(), f)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[auditJSON]{Items: []auditJSON{}}
-	if next > 0 {
-		out.NextCursor = strconv.FormatInt(next, 10)
-	}
-	for _, e := range entries {
-		out.Items = append(out.Items, toAuditEntry(e))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, entries, seqCursor(next), err, toAuditEntry)
 }
 
 func toAuditEntry(e audit.Entry) auditJSON {
@@ -86,4 +74,13 @@ func toAuditEntry(e audit.Entry) auditJSON {
 	}
 	return auditJSON{e.Seq, ts(e.At), e.ActorID, e.OrgID, e.Action, e.ObjectType, e.ObjectID,
 		fields, e.Outcome, e.RequestID, e.PrevHash, e.Hash}
+}
+
+// seqCursor is the cursor continuing below the sequence number next; 0
+// means there is no further page.
+func seqCursor(next int64) string {
+	if next > 0 {
+		return strconv.FormatInt(next, 10)
+	}
+	return ""
 }

@@ -132,11 +132,7 @@ func (a *API) createCase(w http.ResponseWriter, r *http.Request) {
 		in.Persons = append(in.Persons, l.input())
 	}
 	c, err := a.cas.Create(r.Context(), authn.PrincipalFrom(r.Context()), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toCase(c))
+	writeOne(a, w, r, http.StatusCreated, c, err, toCase)
 }
 
 // listCases lists the cases the caller may read. The filters are codes and
@@ -173,24 +169,12 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cs, next, err := a.cas.List(r.Context(), authn.PrincipalFrom(r.Context()), f, cases.Page{Cursor: pg.Cursor, Limit: pg.Limit})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[caseJSON]{Items: []caseJSON{}, NextCursor: next}
-	for _, c := range cs {
-		out.Items = append(out.Items, toCase(c))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, cs, next, err, toCase)
 }
 
 // writeCase answers with the case a domain call returned.
 func (a *API) writeCase(w http.ResponseWriter, r *http.Request, c cases.Case, err error) {
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toCase(c))
+	writeOne(a, w, r, http.StatusOK, c, err, toCase)
 }
 
 func (a *API) getCase(w http.ResponseWriter, r *http.Request) {
@@ -286,24 +270,12 @@ func (a *API) addNote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, err := a.cas.AddNote(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), body.Body)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toNote(n))
+	writeOne(a, w, r, http.StatusCreated, n, err, toNote)
 }
 
 func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
 	ns, err := a.cas.Notes(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[noteJSON]{Items: []noteJSON{}}
-	for _, n := range ns {
-		out.Items = append(out.Items, toNote(n))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ns, "", err, toNote)
 }
 
 type taskJSON struct {
@@ -340,24 +312,12 @@ func (a *API) addTask(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t, err := a.cas.AddTask(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toTask(t))
+	writeOne(a, w, r, http.StatusCreated, t, err, toTask)
 }
 
 func (a *API) listTasks(w http.ResponseWriter, r *http.Request) {
 	ts, err := a.cas.Tasks(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[taskJSON]{Items: []taskJSON{}}
-	for _, t := range ts {
-		out.Items = append(out.Items, toTask(t))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ts, "", err, toTask)
 }
 
 // updateTask changes a task's title, assignee or due date, and marks it
@@ -391,11 +351,7 @@ func (a *API) updateTask(w http.ResponseWriter, r *http.Request) {
 	if err == nil && body.Done != nil {
 		t, err = a.cas.SetTaskDone(ctx, p, id, *body.Done)
 	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toTask(t))
+	writeOne(a, w, r, http.StatusOK, t, err, toTask)
 }
 
 // caseHistory pages through the audit entries about a case, newest first;
@@ -424,16 +380,5 @@ func (a *API) caseHistory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, next, err := a.cas.HistoryPage(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), before, limit)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[auditJSON]{Items: []auditJSON{}}
-	if next > 0 {
-		out.NextCursor = strconv.FormatInt(next, 10)
-	}
-	for _, e := range entries {
-		out.Items = append(out.Items, toAuditEntry(e))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, entries, seqCursor(next), err, toAuditEntry)
 }

@@ -3,6 +3,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -105,25 +106,26 @@ func (a *API) reach(w http.ResponseWriter, r *http.Request, perm access.Permissi
 	return rec, true
 }
 
+// reachWith decodes the request's body into body, then is reach.
+func (a *API) reachWith(w http.ResponseWriter, r *http.Request, perm access.Permission, body any) (access.Record, bool) {
+	if !httpx.DecodeJSON(w, r, body) {
+		return access.Record{}, false
+	}
+	return a.reach(w, r, perm)
+}
+
 func (a *API) createEpisode(w http.ResponseWriter, r *http.Request) {
 	var body episodeBody
-	if !httpx.DecodeJSON(w, r, &body) {
-		return
-	}
-	rec, ok := a.reach(w, r, detention.PermWrite)
+	rec, ok := a.reachWith(w, r, detention.PermWrite, &body)
 	if !ok {
 		return
 	}
 	in, err := body.input()
+	var ep detention.Episode
 	if err == nil {
-		var ep detention.Episode
 		ep, err = a.det.CreateEpisode(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"), body.PersonID, in)
-		if err == nil {
-			httpx.WriteJSON(w, http.StatusCreated, toEpisode(ep))
-			return
-		}
 	}
-	a.fail(w, r, err)
+	writeOne(a, w, r, http.StatusCreated, ep, err, toEpisode)
 }
 
 func (a *API) listEpisodes(w http.ResponseWriter, r *http.Request) {
@@ -132,15 +134,7 @@ func (a *API) listEpisodes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	eps, err := a.det.ListEpisodes(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[episodeJSON]{Items: []episodeJSON{}}
-	for _, ep := range eps {
-		out.Items = append(out.Items, toEpisode(ep))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, eps, "", err, toEpisode)
 }
 
 func (a *API) getEpisode(w http.ResponseWriter, r *http.Request) {
@@ -149,21 +143,14 @@ func (a *API) getEpisode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ep, err := a.det.GetEpisode(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"), r.PathValue("episode_id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toEpisode(ep))
+	writeOne(a, w, r, http.StatusOK, ep, err, toEpisode)
 }
 
 // updateEpisode replaces what is recorded of an episode; its person cannot
 // change, so person_id is refused.
 func (a *API) updateEpisode(w http.ResponseWriter, r *http.Request) {
 	var body episodeBody
-	if !httpx.DecodeJSON(w, r, &body) {
-		return
-	}
-	rec, ok := a.reach(w, r, detention.PermWrite)
+	rec, ok := a.reachWith(w, r, detention.PermWrite, &body)
 	if !ok {
 		return
 	}
@@ -171,15 +158,11 @@ func (a *API) updateEpisode(w http.ResponseWriter, r *http.Request) {
 	if err == nil && body.PersonID != "" {
 		err = &detention.ValidationError{Errors: []detention.FieldError{{Field: "person_id", Code: "not_allowed"}}}
 	}
+	var ep detention.Episode
 	if err == nil {
-		var ep detention.Episode
 		ep, err = a.det.UpdateEpisode(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"), r.PathValue("episode_id"), in)
-		if err == nil {
-			httpx.WriteJSON(w, http.StatusOK, toEpisode(ep))
-			return
-		}
 	}
-	a.fail(w, r, err)
+	writeOne(a, w, r, http.StatusOK, ep, err, toEpisode)
 }
 
 type complianceJSON struct {
@@ -243,47 +226,28 @@ func (b notificationBody) input() (detention.NotificationInput, error) {
 }
 
 func (a *API) createNotification(w http.ResponseWriter, r *http.Request) {
-	var body notificationBody
-	if !httpx.DecodeJSON(w, r, &body) {
-		return
-	}
-	rec, ok := a.reach(w, r, detention.PermWrite)
-	if !ok {
-		return
-	}
-	in, err := body.input()
-	if err == nil {
-		var n detention.AssessedNotification
-		n, err = a.det.CreateNotification(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"),
-			r.PathValue("episode_id"), in)
-		if err == nil {
-			httpx.WriteJSON(w, http.StatusCreated, toNotification(n))
-			return
-		}
-	}
-	a.fail(w, r, err)
+	a.saveNotification(w, r, http.StatusCreated, "episode_id", a.det.CreateNotification)
 }
 
 func (a *API) updateNotification(w http.ResponseWriter, r *http.Request) {
+	a.saveNotification(w, r, http.StatusOK, "notification_id", a.det.UpdateNotification)
+}
+
+// saveNotification decodes a notification, reaches its case and answers
+// with what save recorded under the path value named key.
+func (a *API) saveNotification(w http.ResponseWriter, r *http.Request, status int, key string,
+	save func(context.Context, access.Principal, access.Record, string, string, detention.NotificationInput) (detention.AssessedNotification, error)) {
 	var body notificationBody
-	if !httpx.DecodeJSON(w, r, &body) {
-		return
-	}
-	rec, ok := a.reach(w, r, detention.PermWrite)
+	rec, ok := a.reachWith(w, r, detention.PermWrite, &body)
 	if !ok {
 		return
 	}
 	in, err := body.input()
+	var n detention.AssessedNotification
 	if err == nil {
-		var n detention.AssessedNotification
-		n, err = a.det.UpdateNotification(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"),
-			r.PathValue("notification_id"), in)
-		if err == nil {
-			httpx.WriteJSON(w, http.StatusOK, toNotification(n))
-			return
-		}
+		n, err = save(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"), r.PathValue(key), in)
 	}
-	a.fail(w, r, err)
+	writeOne(a, w, r, status, n, err, toNotification)
 }
 
 func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) {
@@ -292,15 +256,7 @@ func (a *API) listNotifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ns, err := a.det.ListNotifications(r.Context(), authn.PrincipalFrom(r.Context()), rec, r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[notificationJSON]{Items: []notificationJSON{}}
-	for _, n := range ns {
-		out.Items = append(out.Items, toNotification(n))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ns, "", err, toNotification)
 }
 
 type alertJSON struct {
@@ -356,15 +312,7 @@ func toLegalLimit(l detention.LegalLimit) legalLimitJSON {
 
 func (a *API) listLegalLimits(w http.ResponseWriter, r *http.Request) {
 	ls, err := a.det.LegalLimits(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[legalLimitJSON]{Items: []legalLimitJSON{}}
-	for _, l := range ls {
-		out.Items = append(out.Items, toLegalLimit(l))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ls, "", err, toLegalLimit)
 }
 
 func (a *API) putLegalLimit(w http.ResponseWriter, r *http.Request) {
@@ -378,9 +326,5 @@ func (a *API) putLegalLimit(w http.ResponseWriter, r *http.Request) {
 	}
 	l, err := a.det.PutLegalLimit(r.Context(), authn.PrincipalFrom(r.Context()), detention.LegalLimit{
 		Country: r.PathValue("country"), MaxDays: body.MaxDays, Source: body.Source, AsOf: body.AsOf})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toLegalLimit(l))
+	writeOne(a, w, r, http.StatusOK, l, err, toLegalLimit)
 }

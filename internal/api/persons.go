@@ -178,21 +178,13 @@ func (a *API) createPerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.per.Create(r.Context(), authn.PrincipalFrom(r.Context()), body.input())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toPerson(p))
+	writeOne(a, w, r, http.StatusCreated, p, err, toPerson)
 }
 
 // getPerson returns the identity: an audited read.
 func (a *API) getPerson(w http.ResponseWriter, r *http.Request) {
 	p, err := a.per.Get(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toPerson(p))
+	writeOne(a, w, r, http.StatusOK, p, err, toPerson)
 }
 
 func (a *API) updatePerson(w http.ResponseWriter, r *http.Request) {
@@ -201,11 +193,7 @@ func (a *API) updatePerson(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.per.Update(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), body.patch())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toPerson(p))
+	writeOne(a, w, r, http.StatusOK, p, err, toPerson)
 }
 
 func (a *API) erasePerson(w http.ResponseWriter, r *http.Request) {
@@ -235,7 +223,7 @@ func (a *API) listPersons(w http.ResponseWriter, r *http.Request) {
 		f.IncludeErased = b
 	}
 	ps, next, err := a.per.List(r.Context(), authn.PrincipalFrom(r.Context()), f, persons.Page{Cursor: pg.Cursor, Limit: pg.Limit})
-	a.writePersonSummaries(w, r, ps, next, err)
+	writeList(a, w, r, ps, next, err, toPersonSummary)
 }
 
 func parseBool(s string) (bool, bool) {
@@ -265,19 +253,7 @@ func (a *API) searchPersons(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ps, err := a.per.Search(r.Context(), authn.PrincipalFrom(r.Context()), persons.SearchQuery(body))
-	a.writePersonSummaries(w, r, ps, "", err)
-}
-
-func (a *API) writePersonSummaries(w http.ResponseWriter, r *http.Request, ps []persons.Summary, next string, err error) {
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[personSummaryJSON]{Items: []personSummaryJSON{}, NextCursor: next}
-	for _, p := range ps {
-		out.Items = append(out.Items, toPersonSummary(p))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ps, "", err, toPersonSummary)
 }
 
 func (a *API) setVulnerability(w http.ResponseWriter, r *http.Request, present bool) {
@@ -337,24 +313,12 @@ func (a *API) recordConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := a.per.RecordConsent(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toConsent(c))
+	writeOne(a, w, r, http.StatusCreated, c, err, toConsent)
 }
 
 func (a *API) listConsents(w http.ResponseWriter, r *http.Request) {
 	cs, err := a.per.Consents(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[consentJSON]{Items: []consentJSON{}}
-	for _, c := range cs {
-		out.Items = append(out.Items, toConsent(c))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, cs, "", err, toConsent)
 }
 
 // parseTime reads an optional RFC 3339 time of a body; "" is the zero time.

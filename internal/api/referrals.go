@@ -75,11 +75,7 @@ func (a *API) createProvider(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.ref.CreateProvider(r.Context(), authn.PrincipalFrom(r.Context()), body.input())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toProvider(p))
+	writeOne(a, w, r, http.StatusCreated, p, err, toProvider)
 }
 
 func (a *API) listProviders(w http.ResponseWriter, r *http.Request) {
@@ -101,24 +97,12 @@ func (a *API) listProviders(w http.ResponseWriter, r *http.Request) {
 	}
 	ps, next, err := a.ref.Providers(r.Context(), authn.PrincipalFrom(r.Context()), f,
 		referrals.Page{Cursor: pg.Cursor, Limit: pg.Limit})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[providerJSON]{Items: []providerJSON{}, NextCursor: next}
-	for _, p := range ps {
-		out.Items = append(out.Items, toProvider(p))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, ps, next, err, toProvider)
 }
 
 func (a *API) getProvider(w http.ResponseWriter, r *http.Request) {
 	p, err := a.ref.Provider(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toProvider(p))
+	writeOne(a, w, r, http.StatusOK, p, err, toProvider)
 }
 
 func (a *API) updateProvider(w http.ResponseWriter, r *http.Request) {
@@ -127,11 +111,7 @@ func (a *API) updateProvider(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := a.ref.UpdateProvider(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), body.input())
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toProvider(p))
+	writeOne(a, w, r, http.StatusOK, p, err, toProvider)
 }
 
 // deleteProvider archives the entry: it stays for the referrals naming it.
@@ -233,33 +213,17 @@ func (a *API) createReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rf, err := a.ref.Create(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"), in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusCreated, toReferral(rf))
+	writeOne(a, w, r, http.StatusCreated, rf, err, toReferral)
 }
 
 func (a *API) listReferrals(w http.ResponseWriter, r *http.Request) {
 	rs, err := a.ref.ForCase(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[referralJSON]{Items: []referralJSON{}}
-	for _, rf := range rs {
-		out.Items = append(out.Items, toReferral(rf))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, rs, "", err, toReferral)
 }
 
 func (a *API) getReferral(w http.ResponseWriter, r *http.Request) {
 	rf, err := a.ref.Get(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toReferral(rf))
+	writeOne(a, w, r, http.StatusOK, rf, err, toReferral)
 }
 
 // moveReferral changes a referral's status, from the sending or the
@@ -294,11 +258,7 @@ func (a *API) moveReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc, err := a.ref.GetReceived(r.Context(), p, rf.ID)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toReceived(rc))
+	writeOne(a, w, r, http.StatusOK, rc, err, toReceived)
 }
 
 func (a *API) listReceived(w http.ResponseWriter, r *http.Request) {
@@ -310,22 +270,10 @@ func (a *API) listReceived(w http.ResponseWriter, r *http.Request) {
 	rs, next, err := a.ref.ListReceived(r.Context(), authn.PrincipalFrom(r.Context()),
 		referrals.ReceivedFilter{Status: referrals.Status(r.URL.Query().Get("status"))},
 		referrals.Page{Cursor: pg.Cursor, Limit: pg.Limit})
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	out := list[receivedJSON]{Items: []receivedJSON{}, NextCursor: next}
-	for _, rc := range rs {
-		out.Items = append(out.Items, toReceived(rc))
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	writeList(a, w, r, rs, next, err, toReceived)
 }
 
 func (a *API) getReceived(w http.ResponseWriter, r *http.Request) {
 	rc, err := a.ref.GetReceived(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, toReceived(rc))
+	writeOne(a, w, r, http.StatusOK, rc, err, toReceived)
 }
