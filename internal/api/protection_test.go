@@ -54,7 +54,7 @@ func do(t *testing.T, a *testutil.App, f *fixture, key, method, path string, bod
 // detention raising the child alert; erasure leaving a shell.
 func TestProtectionScenarios(t *testing.T) {
 	each(t, func(t *testing.T, a *testutil.App) {
-		f := newFixture(t, a, "caseworker", "supervisor", "viewer", "analyst", "org_admin", "caseworker_b")
+		f := newFixture(t, a, "caseworker", "supervisor", "viewer", "analyst", "org_admin", "sysadmin", "caseworker_b")
 		given, doc, phone := testutil.Sentinel("given"), "X"+strings.ToUpper(ids.New()[:10]), "+34 600 123 456"
 		now := a.Clock.Now()
 
@@ -232,7 +232,11 @@ func TestProtectionScenarios(t *testing.T) {
 		t.Run("legal limits", func(t *testing.T) {
 			do(t, a, f, "caseworker", "PUT", "/api/v1/detention/legal-limits/ES", map[string]any{"max_days": 60,
 				"source": "https://example.org/law"}, 403, nil)
+			// The table is every organisation's: an organisation's
+			// administrator may not change it, a system administrator may.
 			do(t, a, f, "org_admin", "PUT", "/api/v1/detention/legal-limits/ES", map[string]any{"max_days": 60,
+				"source": "https://example.org/law"}, 403, nil)
+			do(t, a, f, "sysadmin", "PUT", "/api/v1/detention/legal-limits/ES", map[string]any{"max_days": 60,
 				"source": "https://example.org/law"}, 200, nil)
 			res := do(t, a, f, "viewer", "GET", "/api/v1/detention/legal-limits", nil, 200, nil)
 			if !bytes.Contains(res.Body, []byte(`"country":"ESP","max_days":60`)) {

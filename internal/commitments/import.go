@@ -190,7 +190,7 @@ func (s *Service) write(ctx context.Context, tx *store.Tx, p access.Principal, n
 			args = append(args, ids.New(), in.Country, in.Instrument, in.Action, in.Date, in.Source, in.AsOf,
 				rep.ImportID, p.UserID, now, now)
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(batch)), ", ")
+		values := strings.TrimSuffix(strings.Repeat("("+store.Placeholders(11)+"), ", len(batch)), ", ")
 		if _, err := tx.Exec(ctx, `INSERT INTO ratifications (id, country, instrument, action, action_date, source,
 			as_of, import_id, updated_by, created_at, updated_at) VALUES `+values, args...); err != nil {
 			return err

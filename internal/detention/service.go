@@ -117,12 +117,15 @@ func (s *Service) reachCase(ctx context.Context, q store.Queryer, p access.Princ
 	return err
 }
 
-// canAdminister reports whether p may change the settings of orgID, or the
-// shared reference tables when orgID is "": detention.write at
-// organisation scope or wider, or organisation administration.
+// canAdminister reports whether p may change the settings of orgID
+// (detention.write at organisation scope or wider, or organisation
+// administration), or, when orgID is "", the reference tables that every
+// organisation's alerts read (legal limits, mandatory-notification
+// agreements): those only a system administrator may change, so that no
+// organisation can move another's alerts.
 func canAdminister(p access.Principal, orgID string) bool {
 	if orgID == "" {
-		return p.Scope(PermWrite) >= access.ScopeOrg || p.Scope(permOrgAdmin) >= access.ScopeOrg
+		return p.Scope(permOrgAdmin) >= access.ScopeAll
 	}
 	rec := access.Record{OrgID: orgID}
 	return (p.Scope(PermWrite) >= access.ScopeOrg && p.Allows(PermWrite, rec)) || p.Allows(permOrgAdmin, rec)

@@ -34,6 +34,7 @@ type fixture struct {
 	colleague           access.Principal // caseworker of the same organisation
 	supervisor          access.Principal // supervisor of the case's team
 	admin               access.Principal // org_admin of org
+	sysadmin            access.Principal // system administrator: changes the shared reference tables
 	stranger            access.Principal // caseworker of otherOrg
 	viewer              access.Principal
 
@@ -66,6 +67,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.colleague = user(f.org, "", access.RoleCaseworker)
 	f.supervisor = user(f.org, f.team, access.RoleSupervisor)
 	f.admin = user(f.org, "", access.RoleOrgAdmin)
+	f.sysadmin = user("", "", access.RoleSysadmin)
 	f.stranger = user(f.otherOrg, "", access.RoleCaseworker)
 	f.viewer = user(f.org, "", access.RoleViewer)
 	f.caseID, f.personID = f.newCase(t, f.org, f.owner.UserID, f.team, 2008)
@@ -304,7 +306,7 @@ func TestNotifications(t *testing.T) {
 		}
 
 		// A mandatory agreement makes the declined notification required.
-		if _, err := f.svc.PutMandatoryCountry(ctx, f.admin, detention.MandatoryCountry{DetainingCountry: "MEX",
+		if _, err := f.svc.PutMandatoryCountry(ctx, f.sysadmin, detention.MandatoryCountry{DetainingCountry: "MEX",
 			Nationality: "GTM", Source: "https://example.org/convention"}); err != nil {
 			t.Fatal(err)
 		}
@@ -357,16 +359,16 @@ func TestReferenceData(t *testing.T) {
 			t.Fatalf("a new database ships agreements: %v, %v", ms, err)
 		}
 		limit := detention.LegalLimit{Country: "es", MaxDays: 60, Source: "https://example.org/law"}
-		for _, p := range []access.Principal{f.owner, f.supervisor, f.viewer, access.Anonymous} {
+		for _, p := range []access.Principal{f.owner, f.supervisor, f.viewer, f.admin, access.Anonymous} {
 			if _, err := f.svc.PutLegalLimit(ctx, p, limit); !errors.Is(err, detention.ErrForbidden) {
 				t.Errorf("%s put a limit: %v", p.Role, err)
 			}
 		}
-		l, err := f.svc.PutLegalLimit(ctx, f.admin, limit)
-		if err != nil || l.Country != "ESP" || l.AsOf != "2026-03-10" || l.UpdatedBy != f.admin.UserID {
+		l, err := f.svc.PutLegalLimit(ctx, f.sysadmin, limit)
+		if err != nil || l.Country != "ESP" || l.AsOf != "2026-03-10" || l.UpdatedBy != f.sysadmin.UserID {
 			t.Fatalf("put %+v, %v", l, err)
 		}
-		if _, err := f.svc.PutLegalLimit(ctx, f.admin, limit); err != nil { // unchanged: no entry
+		if _, err := f.svc.PutLegalLimit(ctx, f.sysadmin, limit); err != nil { // unchanged: no entry
 			t.Fatal(err)
 		}
 		limit.MaxDays = 0 // the law sets no maximum
@@ -380,7 +382,7 @@ func TestReferenceData(t *testing.T) {
 		if got, err := f.svc.LegalLimitFor(ctx, "FRA"); got != nil || err != nil {
 			t.Errorf("limit for France %+v, %v", got, err)
 		}
-		if _, err := f.svc.PutLegalLimit(ctx, f.admin, detention.LegalLimit{Country: "FRA", MaxDays: -1}); !isValidation(err, "max_days", detention.CodeTooSmall) ||
+		if _, err := f.svc.PutLegalLimit(ctx, f.sysadmin, detention.LegalLimit{Country: "FRA", MaxDays: -1}); !isValidation(err, "max_days", detention.CodeTooSmall) ||
 			!isValidation(err, "source", detention.CodeRequired) {
 			t.Errorf("invalid limit: %v", err)
 		}
@@ -394,10 +396,10 @@ func TestReferenceData(t *testing.T) {
 		if err := f.svc.DeleteLegalLimit(ctx, f.owner, "ESP"); !errors.Is(err, detention.ErrForbidden) {
 			t.Errorf("caseworker delete: %v", err)
 		}
-		if err := f.svc.DeleteLegalLimit(ctx, f.admin, "ES"); err != nil {
+		if err := f.svc.DeleteLegalLimit(ctx, f.sysadmin, "ES"); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.DeleteLegalLimit(ctx, f.admin, "ES"); !errors.Is(err, detention.ErrNotFound) {
+		if err := f.svc.DeleteLegalLimit(ctx, f.sysadmin, "ES"); !errors.Is(err, detention.ErrNotFound) {
 			t.Errorf("second delete: %v", err)
 		}
 
@@ -405,11 +407,11 @@ func TestReferenceData(t *testing.T) {
 		if _, err := f.svc.PutMandatoryCountry(ctx, f.owner, m); !errors.Is(err, detention.ErrForbidden) {
 			t.Errorf("caseworker put: %v", err)
 		}
-		if _, err := f.svc.PutMandatoryCountry(ctx, f.admin, m); err != nil {
+		if _, err := f.svc.PutMandatoryCountry(ctx, f.sysadmin, m); err != nil {
 			t.Fatal(err)
 		}
 		m.Source = "https://example.org/treaty-2"
-		if _, err := f.svc.PutMandatoryCountry(ctx, f.admin, m); err != nil {
+		if _, err := f.svc.PutMandatoryCountry(ctx, f.sysadmin, m); err != nil {
 			t.Fatal(err)
 		}
 		if ok, err := f.svc.IsMandatory(ctx, "USA", "CHN"); !ok || err != nil {
@@ -426,7 +428,7 @@ func TestReferenceData(t *testing.T) {
 			!reflect.DeepEqual(es[1].Fields, []string{"source"}) {
 			t.Errorf("audit %+v", es)
 		}
-		if err := f.svc.DeleteMandatoryCountry(ctx, f.admin, "US", "CN"); err != nil {
+		if err := f.svc.DeleteMandatoryCountry(ctx, f.sysadmin, "US", "CN"); err != nil {
 			t.Fatal(err)
 		}
 		if ok, _ := f.svc.IsMandatory(ctx, "USA", "CHN"); ok {
@@ -496,7 +498,7 @@ func TestOpenAlerts(t *testing.T) {
 	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db) // the fixture's person was born in 2008: a possible child in 2026
-		if _, err := f.svc.PutLegalLimit(ctx, f.admin, detention.LegalLimit{Country: "MEX", MaxDays: 15, Source: "s"}); err != nil {
+		if _, err := f.svc.PutLegalLimit(ctx, f.sysadmin, detention.LegalLimit{Country: "MEX", MaxDays: 15, Source: "s"}); err != nil {
 			t.Fatal(err)
 		}
 		child, err := f.svc.CreateEpisode(ctx, f.owner, f.rec, f.caseID, f.personID, validEpisode()) // 20 days, reviewed
