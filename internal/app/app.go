@@ -119,7 +119,8 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
 	}
 	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
-	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Audit: log, Logger: opt.Logger})
+	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention,
+		Referrals: a.Referrals, Audit: log, Logger: opt.Logger})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

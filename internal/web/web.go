@@ -34,8 +34,12 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/i18n"
+	"github.com/amparo-project/amparo/internal/persons"
+	"github.com/amparo-project/amparo/internal/referrals"
 )
 
 // Web holds the collaborators of the page handlers and the parsed templates.
@@ -43,6 +47,10 @@ import (
 type Web struct {
 	acc    *accounts.Service
 	com    *commitments.Service
+	per    *persons.Service
+	cas    *cases.Service
+	det    *detention.Service
+	ref    *referrals.Service
 	audit  *audit.Log
 	logger *slog.Logger
 	i18n   *i18n.Catalog
@@ -57,14 +65,18 @@ type Web struct {
 func New(c Config) *Web {
 	cat := i18n.MustLoad()
 	css := newAsset("app", ".css", "text/css; charset=utf-8", mustRead("static/app.css"))
-	return &Web{acc: c.Accounts, com: c.Commitments, audit: c.Audit, logger: c.Logger, i18n: cat,
-		pages: mustParsePages(cat), static: css}
+	return &Web{acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
+		audit: c.Audit, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
 }
 
 // Config holds the collaborators of the page handlers.
 type Config struct {
 	Accounts    *accounts.Service
 	Commitments *commitments.Service
+	Persons     *persons.Service
+	Cases       *cases.Service
+	Detention   *detention.Service
+	Referrals   *referrals.Service
 	Audit       *audit.Log
 	Logger      *slog.Logger
 }
