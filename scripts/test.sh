@@ -42,7 +42,15 @@ else
 fi
 
 step "go test -race (all packages)"
-go test -race -count=1 -timeout 20m ./...
+# Everything the tests write to disk (databases, WAL, PostgreSQL tables,
+# logs, error responses) is kept here, then scanned for the sentinels that
+# fixtures put in sensitive fields (SECURITY-BAR; internal/testutil).
+keep=$(mktemp -d)
+trap 'rm -rf "$keep"' EXIT
+AMPARO_SENTINEL_DIR=$keep go test -race -count=1 -timeout 20m ./...
+
+step "sentinel scan of everything the suite wrote"
+AMPARO_SENTINEL_SCAN=$keep go test -count=1 -run '^TestSentinelScan$' ./internal/testutil/
 
 fuzztime=${FUZZTIME:-20s}
 if [ "$fuzztime" != 0 ]; then

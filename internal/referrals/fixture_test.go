@@ -105,7 +105,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 	f.exec(`INSERT INTO persons (id, org_id, owner_id, team_id, identity_enc, sex, birth_year, nationality, country_of_birth,
 		languages, current_country, current_admin1, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, 'female', 1994, 'HND', 'GTM', 'es en', 'MEX', 'MX-CHP', 1, 1)`,
-		f.personID, f.orgA, f.owner.UserID, f.team, []byte("SNTL-identity-sealed"))
+		f.personID, f.orgA, f.owner.UserID, f.team, []byte("placeholder-ciphertext"))
 	f.exec(`INSERT INTO cases (id, org_id, number, owner_id, team_id, created_by, created_at, updated_at)
 		VALUES (?, ?, '2026-00001', ?, ?, ?, 1, 1)`, f.caseID, f.orgA, f.owner.UserID, f.team, f.owner.UserID)
 	f.exec(`INSERT INTO case_persons (case_id, person_id, role, created_by, created_at) VALUES (?, ?, 'principal', ?, 1)`,

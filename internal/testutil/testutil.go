@@ -52,7 +52,7 @@ func Each(t *testing.T, fn func(t *testing.T, a *App)) {
 // New boots the application on the database at url.
 func New(t testing.TB, url string) *App {
 	t.Helper()
-	dir := t.TempDir()
+	dir := storetest.Dir(t)
 	cfg := &config.Config{Addr: "127.0.0.1:0", DataDir: dir, DatabaseURL: url, LogLevel: "info", LogFormat: "json", BehindTLS: true}
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
@@ -63,10 +63,12 @@ func New(t testing.TB, url string) *App {
 	if err != nil {
 		t.Fatalf("testutil: open app: %v", err)
 	}
-	srv := httptest.NewTLSServer(a.Handler)
+	errs := &SyncBuffer{}
+	srv := httptest.NewTLSServer(keepErrors(a.Handler, errs))
 	t.Cleanup(func() {
 		srv.Close()
 		_ = a.Close()
+		keepOutput(t, dir, logs, errs)
 	})
 	return &App{App: a, T: t, Server: srv, Clock: fake, Logs: logs}
 }

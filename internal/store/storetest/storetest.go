@@ -49,7 +49,7 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 func URL(t testing.TB, engine string) string {
 	t.Helper()
 	if engine == "sqlite" {
-		return filepath.Join(t.TempDir(), "amparo.db")
+		return filepath.Join(Dir(t), "amparo.db")
 	}
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
@@ -64,6 +64,7 @@ func URL(t testing.TB, engine string) string {
 		t.Fatalf("storetest: create schema: %v", err)
 	}
 	t.Cleanup(func() {
+		dumpSchema(t, admin, schema)
 		_, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 		_ = admin.Close()
 	})
