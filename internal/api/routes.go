@@ -111,6 +111,17 @@ func (a *API) Routes() []authn.Route {
 		// may read them; organisation administrators keep them.
 		public("GET /api/v1/detention/legal-limits", a.listLegalLimits),
 		perm("PUT /api/v1/detention/legal-limits/{country}", "organisation.update", a.putLegalLimit),
+		perm("DELETE /api/v1/detention/legal-limits/{country}", "organisation.update", a.deleteLegalLimit),
+		// So are the bilateral agreements that make consular notification
+		// mandatory whatever the detained person's wish.
+		public("GET /api/v1/detention/mandatory-notification", a.listMandatory),
+		perm("PUT /api/v1/detention/mandatory-notification/{country}/{nationality}", "organisation.update", a.putMandatory),
+		perm("DELETE /api/v1/detention/mandatory-notification/{country}/{nationality}", "organisation.update", a.deleteMandatory),
+		// The caller's organisation's alert settings, and its compliance
+		// with consular notification over the cases in the caller's reach.
+		perm("GET /api/v1/detention/settings", detention.PermRead, a.detentionSettings),
+		perm("PUT /api/v1/detention/settings", "organisation.update", a.putDetentionSettings),
+		perm("GET /api/v1/detention/compliance", detention.PermRead, a.detentionCompliance),
 		// Closure last: it ends the case's workflow.
 		perm("POST /api/v1/cases/{id}/closure", "case.update", a.requestClosure),
 		perm("POST /api/v1/cases/{id}/closure/approve", "case.approve_closure", a.approveClosure),

@@ -306,6 +306,8 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = "pregnancy"
 		case s == "{country}":
 			segs[i] = "ES"
+		case s == "{nationality}":
+			segs[i] = "MA"
 		case s == "{person_id}":
 			segs[i] = w.member.ID
 		case s == "{episode_id}":
@@ -394,6 +396,12 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		},
 		"PUT /api/v1/detention/legal-limits/{country}": func() any {
 			return map[string]any{"max_days": 60, "source": "https://example.org/" + ids.New()}
+		},
+		"PUT /api/v1/detention/mandatory-notification/{country}/{nationality}": func() any {
+			return map[string]any{"source": "https://example.org/" + ids.New()}
+		},
+		"PUT /api/v1/detention/settings": func() any {
+			return map[string]any{"warn_days": 7 + w.change()%5, "review_days": 2, "consular_hours": 72}
 		},
 		"POST /api/v1/providers": func() any {
 			return map[string]any{"name": "Provider " + ids.New(), "service_types": []string{"shelter"}, "country": "ES"}

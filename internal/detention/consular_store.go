@@ -190,6 +190,34 @@ func (s *Service) loadNotification(ctx context.Context, q store.Queryer, orgID, 
 	return n, err
 }
 
+// GetNotification returns notification id of an episode of case caseID
+// for p (detention.read on the case), assessed at the current time,
+// auditing the read.
+func (s *Service) GetNotification(ctx context.Context, p access.Principal, rec access.Record, caseID, id string) (AssessedNotification, error) {
+	var out AssessedNotification
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := s.reachCase(ctx, tx, p, rec, caseID, PermRead); err != nil {
+			return err
+		}
+		n, err := s.loadNotification(ctx, tx, rec.OrgID, caseID, id)
+		if err != nil {
+			return err
+		}
+		ep, err := s.loadEpisode(ctx, tx, rec.OrgID, caseID, n.EpisodeID)
+		if err != nil {
+			return err
+		}
+		if out, err = s.assess(ctx, tx, ep, n, s.now()); err != nil {
+			return err
+		}
+		return s.log(ctx, tx, p, n.OrgID, "consular.read", notificationType, n.ID, notificationFields)
+	})
+	if err != nil {
+		return AssessedNotification{}, err
+	}
+	return out, nil
+}
+
 // ListNotifications returns the consular notifications of the episodes of
 // case caseID for p, earliest arrest first, each assessed at the current
 // time, auditing the read of each.
@@ -209,7 +237,7 @@ func (s *Service) ListNotifications(ctx context.Context, p access.Principal, rec
 		var detaining []string
 		for rows.Next() {
 			var country string
-			n, err := scanNotification(scanPlus{rows, &country})
+			n, err := scanNotification(scanPlus{rows, []any{&country}})
 			if err != nil {
 				_ = rows.Close()
 				return err
@@ -247,7 +275,7 @@ func (s *Service) ListNotifications(ctx context.Context, p access.Principal, rec
 // scanPlus scans a row into a scanner's destinations followed by extra ones.
 type scanPlus struct {
 	rows  *sql.Rows
-	extra *string
+	extra []any
 }
 
-func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+func (s scanPlus) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra...)...) }
