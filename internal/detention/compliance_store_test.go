@@ -32,7 +32,7 @@ func TestCompliance(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		record("GT", 2*time.Hour)  // within the default 72 hours
+		record("GT", 2*time.Hour)   // within the default 72 hours
 		record("HN", 200*time.Hour) // late
 		rates, err := f.svc.Compliance(ctx, f.supervisor, f.org, detention.ByNationality, t0)
 		if err != nil {
