@@ -19,14 +19,19 @@ import (
 
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/caseexport"
+	"github.com/amparo-project/amparo/internal/caseimport"
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
+	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/vault"
 )
 
 // API holds the collaborators of the handlers.
@@ -37,6 +42,10 @@ type API struct {
 	cas    *cases.Service
 	det    *detention.Service
 	ref    *referrals.Service
+	inbox  *inbox.Service
+	ret    *retention.Service
+	exp    *caseexport.Service
+	imp    *caseimport.Service
 	clock  clock.Clock
 	audit  *audit.Log
 	logger *slog.Logger
@@ -51,6 +60,10 @@ type Config struct {
 	Cases       *cases.Service
 	Detention   *detention.Service
 	Referrals   *referrals.Service
+	Inbox       *inbox.Service
+	Retention   *retention.Service
+	CaseImport  *caseimport.Service
+	Exports     *caseexport.Service
 	Audit       *audit.Log
 	Logger      *slog.Logger
 	// Clock is what alerts are evaluated against; nil means the system
@@ -63,8 +76,8 @@ func New(c Config) *API {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
-		audit: c.Audit, logger: c.Logger}
+	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals, inbox: c.Inbox, ret: c.Retention, exp: c.Exports,
+		imp: c.CaseImport, audit: c.Audit, logger: c.Logger}
 }
 
 //go:embed openapi.json
@@ -88,10 +101,12 @@ var problems = []struct {
 	{[]error{persons.ErrNotFound, cases.ErrNotFound, detention.ErrNotFound, referrals.ErrNotFound,
 		accounts.ErrNotFound, commitments.ErrNotFound}, http.StatusNotFound, "not_found", "Not found."},
 	{[]error{persons.ErrForbidden, cases.ErrForbidden, detention.ErrForbidden, referrals.ErrForbidden,
-		accounts.ErrForbidden, commitments.ErrForbidden}, http.StatusForbidden, "forbidden", "You are not permitted to do this."},
+		accounts.ErrForbidden, commitments.ErrForbidden, caseimport.ErrForbidden}, http.StatusForbidden, "forbidden", "You are not permitted to do this."},
 	// The identity was destroyed: the record is a statistical shell that
 	// no change can bring back.
 	{[]error{persons.ErrErased}, http.StatusGone, "person.erased", "The person's identity was erased; the record cannot change."},
+	// The case's key was destroyed (shredded): its sealed content is gone.
+	{[]error{vault.ErrErased}, http.StatusGone, "erased", "This content was erased and can no longer be read."},
 	{[]error{detention.ErrConflict}, http.StatusConflict, "detention.exists", "A record with this key exists."},
 	// One record per country, instrument and action: the client should
 	// change the existing record rather than add a second.

@@ -59,6 +59,7 @@ type caseJSON struct {
 	Status          string              `json:"status"`
 	Risk            *string             `json:"risk"`
 	Concerns        []string            `json:"concerns"`
+	Principal       principalPlaceJSON  `json:"principal"`
 	ClosureRequest  *closureRequestJSON `json:"closure_request"`
 	Closure         *closureJSON        `json:"closure"`
 	Persons         []personLinkJSON    `json:"persons"`
@@ -76,7 +77,8 @@ func toTransfer(t cases.Transfer) transferJSON {
 func toCase(c cases.Case) caseJSON {
 	out := caseJSON{ID: c.ID, OrgID: c.OrgID, Number: c.Number, OwnerID: c.OwnerID, TeamID: orNull(c.TeamID),
 		Status: string(c.Status), Risk: orNull(string(c.Risk)), Concerns: []string{}, Persons: []personLinkJSON{},
-		CreatedBy: c.CreatedBy, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt)}
+		CreatedBy: c.CreatedBy, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt),
+		Principal: principalPlaceJSON{orNull(c.Principal.Nationality), orNull(c.Principal.Country), orNull(c.Principal.Admin1)}}
 	for _, k := range c.Concerns {
 		out.Concerns = append(out.Concerns, string(k))
 	}
@@ -135,40 +137,23 @@ func (a *API) createCase(w http.ResponseWriter, r *http.Request) {
 	writeOne(a, w, r, http.StatusCreated, c, err, toCase)
 }
 
-// listCases lists the cases the caller may read. The filters are codes and
-// ids, never personal data.
+// listCases lists the cases the caller may read that match the criteria
+// in the query string (cases.CriteriaParams): codes, ids and dates, never
+// personal data, which POST /cases/search takes in its body. Any other
+// parameter is refused, so that a name put in a URL by mistake is not
+// silently ignored.
 func (a *API) listCases(w http.ResponseWriter, r *http.Request) {
 	pg, err := page(r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	q := r.URL.Query()
-	f := cases.Filter{Status: cases.Status(q.Get("status")), Concern: cases.Concern(q.Get("concern")),
-		OwnerID: q.Get("owner_id"), TeamID: q.Get("team_id")}
-	var bad []cases.FieldError
-	if f.Status != "" && !f.Status.Valid() {
-		bad = append(bad, cases.FieldError{Field: "status", Code: cases.CodeUnknown})
-	}
-	if f.Concern != "" && !f.Concern.Valid() {
-		bad = append(bad, cases.FieldError{Field: "concern", Code: cases.CodeUnknown})
-	}
-	switch s := q.Get("risk"); s {
-	case "":
-	case "unassessed":
-		f.Risk = new(cases.RiskUnassessed)
-	default:
-		risk := cases.Risk(s)
-		if !risk.Valid() {
-			bad = append(bad, cases.FieldError{Field: "risk", Code: cases.CodeUnknown})
-		}
-		f.Risk = &risk
-	}
-	if len(bad) > 0 {
-		a.fail(w, r, &cases.ValidationError{Errors: bad})
+	c, err := criteria(r.URL.Query(), "cursor", "limit")
+	if err != nil {
+		a.fail(w, r, err)
 		return
 	}
-	cs, next, err := a.cas.List(r.Context(), authn.PrincipalFrom(r.Context()), f, cases.Page{Cursor: pg.Cursor, Limit: pg.Limit})
+	cs, next, err := a.cas.List(r.Context(), authn.PrincipalFrom(r.Context()), c.Filter, c.Page(pg.Cursor, pg.Limit))
 	writeList(a, w, r, cs, next, err, toCase)
 }
 

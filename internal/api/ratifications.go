@@ -312,12 +312,7 @@ func (a *API) importRatifications(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := a.com.Import(r.Context(), authn.PrincipalFrom(r.Context()), name, data, opt)
 	if errors.Is(err, commitments.ErrInvalidFile) {
-		fes := make([]httpx.FieldError, len(rep.Errors))
-		for i, e := range rep.Errors {
-			fes[i] = httpx.RowError(e.Line, e.Field, e.Code)
-		}
-		httpx.WriteProblem(w, r, http.StatusUnprocessableEntity, "validation.failed",
-			"The file has invalid rows; nothing was imported.", fes...)
+		writeRowErrors(w, r, rep.Errors)
 		return
 	}
 	if err != nil {

@@ -4,9 +4,13 @@ package api
 
 import (
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/caseimport"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/referrals"
+	"github.com/amparo-project/amparo/internal/retention"
 )
 
 // Routes lists every API endpoint with the permission that guards it.
@@ -21,6 +25,10 @@ func (a *API) Routes() []authn.Route {
 		perm("POST /api/v1/organisations", "organisation.create", a.createOrganisation),
 		perm("GET /api/v1/organisations/{id}", "organisation.read", a.getOrganisation),
 		perm("PATCH /api/v1/organisations/{id}", "organisation.update", a.updateOrganisation),
+		perm("GET /api/v1/organisations/{id}/export-key", "organisation.read", a.getExportKey),
+		perm("PUT /api/v1/organisations/{id}/export-key", "organisation.update", a.putExportKey),
+		perm("GET /api/v1/organisations/{id}/retention", retention.PermRead, a.getRetention),
+		perm("PUT /api/v1/organisations/{id}/retention", retention.PermUpdate, a.putRetention),
 		perm("GET /api/v1/organisations/{id}/memberships", "membership.read", a.listMemberships),
 		perm("POST /api/v1/organisations/{id}/memberships", "membership.write", a.createMembership),
 		perm("GET /api/v1/organisations/{id}/teams", "organisation.read", a.listTeams),
@@ -69,9 +77,18 @@ func (a *API) Routes() []authn.Route {
 		perm("DELETE /api/v1/persons/{id}/vulnerabilities/{code}", "person.write", a.removeVulnerability),
 		perm("POST /api/v1/persons/{id}/consents", "person.write", a.recordConsent),
 		perm("GET /api/v1/persons/{id}/consents", "person.read", a.listConsents),
+		// Everything held about a person, age-encrypted (the right of
+		// access); the exporter's password is entered again in the body.
+		perm("POST /api/v1/persons/{id}/export", "person.read", a.exportPerson),
 		// Cases.
 		perm("POST /api/v1/cases", "case.create", a.createCase),
+		perm("POST /api/v1/cases/import", caseimport.PermImport, a.importCases).WithMaxBody(caseimport.MaxUploadBytes + 1<<20),
 		perm("GET /api/v1/cases", "case.read", a.listCases),
+		// Identity criteria are personal data: a search by them is a POST.
+		perm("POST /api/v1/cases/search", "case.read", a.searchCases),
+		perm("GET /api/v1/saved-searches", "case.read", a.listSavedSearches),
+		perm("POST /api/v1/saved-searches", "case.read", a.createSavedSearch),
+		perm("DELETE /api/v1/saved-searches/{id}", "case.read", a.deleteSavedSearch),
 		perm("GET /api/v1/cases/{id}", "case.read", a.getCase),
 		perm("PATCH /api/v1/cases/{id}", "case.update", a.updateCase),
 		perm("POST /api/v1/cases/{id}/status", "case.update", a.changeCaseStatus),
@@ -83,6 +100,19 @@ func (a *API) Routes() []authn.Route {
 		perm("GET /api/v1/cases/{id}/tasks", "case.read", a.listTasks),
 		perm("PATCH /api/v1/tasks/{id}", "case.update", a.updateTask),
 		perm("GET /api/v1/cases/{id}/history", "case.read", a.caseHistory),
+		perm("POST /api/v1/cases/{id}/attachments", "case.update", a.addAttachment).WithMaxBody(MaxUploadBytes),
+		perm("GET /api/v1/cases/{id}/attachments", "case.read", a.listAttachments),
+		perm("GET /api/v1/attachments/{id}", "case.read", a.downloadAttachment),
+		// Case lists leave only as age-encrypted files, after the
+		// exporter's password is entered again.
+		perm("POST /api/v1/cases/export", cases.PermExport, a.exportCases),
+		// Transfers: offered by the owning organisation, answered by the
+		// receiving one.
+		perm("POST /api/v1/cases/{id}/transfer", "case.update", a.offerTransfer),
+		perm("GET /api/v1/transfers", "case.create", a.listTransfers),
+		perm("POST /api/v1/transfers/{id}/accept", "case.create", a.acceptTransfer),
+		perm("POST /api/v1/transfers/{id}/decline", "case.create", a.declineTransfer),
+		perm("POST /api/v1/transfers/{id}/withdraw", "case.update", a.withdrawTransfer),
 		// Detention, reached through the case it belongs to.
 		perm("POST /api/v1/cases/{id}/detention", detention.PermWrite, a.createEpisode),
 		perm("GET /api/v1/cases/{id}/detention", detention.PermRead, a.listEpisodes),
@@ -92,6 +122,11 @@ func (a *API) Routes() []authn.Route {
 		perm("GET /api/v1/cases/{id}/consular", detention.PermRead, a.listNotifications),
 		perm("PUT /api/v1/cases/{id}/consular/{notification_id}", detention.PermWrite, a.updateNotification),
 		perm("GET /api/v1/cases/{id}/alerts", detention.PermRead, a.caseAlerts),
+		// The caller's inbox: alerts of the cases they may see and their
+		// own due tasks; and their choice of e-mail digests.
+		perm("GET /api/v1/inbox", inbox.PermRead, a.getInbox),
+		perm("GET /api/v1/inbox/digest", inbox.PermRead, a.getDigest),
+		perm("PUT /api/v1/inbox/digest", inbox.PermRead, a.putDigest),
 		// Referrals. The providers directory is shared by every
 		// organisation; referrals are reached through their case, or by the
 		// receiving organisation under /referrals/received (the literal

@@ -6,11 +6,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"filippo.io/age"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
@@ -66,6 +69,11 @@ type routeWorld struct {
 	// by A; referral is sent from case to it.
 	provider referrals.Provider
 	referral referrals.Referral
+	// attachment is a file on case; orgC is an organisation neither
+	// actor belongs to, to which the transfer routes offer cases, so that
+	// no actor can accept them.
+	attachment cases.Attachment
+	orgC       accounts.Organisation
 	// changes counts the changing bodies, so that each call changes
 	// something and must leave an audit entry.
 	changes int
@@ -141,6 +149,40 @@ func (w *routeWorld) newCaseRecords(t *testing.T) {
 	}
 	w.provider = w.newProvider(t)
 	w.referral = w.newReferral(t)
+	if w.attachment, err = w.a.Cases.AddAttachment(ctx, p, w.kase.ID, testutil.Sentinel("file")+".pdf", routePDF); err != nil {
+		t.Fatal(err)
+	}
+	w.orgC = w.a.Org("Org C")
+}
+
+// routePDF is the smallest file the attachment routes accept.
+var routePDF = []byte("%PDF-1.4\n%%EOF\n")
+
+// routeAttachment is a multipart/form-data body holding routePDF as the
+// part "file" named name, and its Content-Type.
+func routeAttachment(name string) ([]byte, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(routePDF)
+	_ = mw.Close()
+	return b.Bytes(), mw.FormDataContentType()
+}
+
+// newOffer opens a case of the target's and offers it to organisation C,
+// for the routes that answer an offer: each answer is final.
+func (w *routeWorld) newOffer(t *testing.T) cases.Transfer {
+	t.Helper()
+	ctx := context.Background()
+	c, err := w.a.Cases.Create(ctx, w.target.Principal, cases.NewCase{Concerns: []cases.Concern{"health"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer, err := w.a.Cases.OfferTransfer(ctx, w.target.Principal, c.ID, w.orgC.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return offer
 }
 
 // newProvider adds a directory entry that is organisation A, kept by A.
@@ -271,6 +313,19 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		return w.referral.ID, true
 	case "received":
 		return w.referral.ID, true
+	case "saved-searches":
+		// Deletion cannot be undone: each call gets a search the target
+		// shared with their team.
+		ss, err := w.a.Cases.SaveSearch(context.Background(), w.target.Principal, cases.NewSavedSearch{
+			Name: "Route " + ids.New(), Shared: true, Criteria: cases.Criteria{Sort: cases.SortRisk}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ss.ID, true
+	case "attachments":
+		return w.attachment.ID, true
+	case "transfers":
+		return w.newOffer(t).ID, true
 	case "records":
 		// The commitments pages' record forms: a POST may delete, so each
 		// gets a record of its own.
@@ -314,6 +369,14 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = w.episode.ID
 		case s == "{notification_id}":
 			segs[i] = w.notification.ID
+		case s == "{person}":
+			segs[i] = w.person.ID
+		case s == "{task}":
+			segs[i] = w.task.ID
+		case s == "{attachment}":
+			segs[i] = w.attachment.ID
+		case s == "{referral_id}":
+			segs[i] = w.referral.ID
 		case s == "{id}" && random != "":
 			segs[i] = random
 		case s == "{id}":
@@ -337,6 +400,8 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 	return map[string]func() any{
 		"POST /api/v1/organisations":                  func() any { return map[string]any{"name": "Org " + ids.New()} },
 		"PATCH /api/v1/organisations/{id}":            func() any { return map[string]any{"country": "ES"} },
+		"PUT /api/v1/organisations/{id}/retention":    func() any { return map[string]any{"closed_case_days": 365 + w.change()} },
+		"PUT /api/v1/inbox/digest":                    func() any { return map[string]any{"enabled": true, "lang": "fr"} },
 		"POST /api/v1/organisations/{id}/memberships": func() any { return map[string]any{"user_id": w.target.ID, "role": "viewer"} },
 		"POST /api/v1/organisations/{id}/teams":       func() any { return map[string]any{"name": "Team " + ids.New()} },
 		"PATCH /api/v1/memberships/{id}":              func() any { return map[string]any{"team_id": w.f.team.ID} },
@@ -366,6 +431,12 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		"POST /api/v1/persons/search":        func() any { return map[string]any{"name": "nobody"} },
 		"POST /api/v1/persons/{id}/consents": func() any { return map[string]any{"purpose": "case_management", "status": "given"} },
 		"POST /api/v1/cases":                 func() any { return map[string]any{"concerns": []string{"health"}} },
+		"POST /api/v1/cases/search": func() any {
+			return map[string]any{"name": "nobody", "criteria": map[string]string{"status": "new"}}
+		},
+		"POST /api/v1/saved-searches": func() any {
+			return map[string]any{"name": "Route " + ids.New(), "criteria": map[string]string{"risk": "high"}}
+		},
 		"PATCH /api/v1/cases/{id}": func() any {
 			return map[string]any{"risk": []string{"low", "medium", "high", "critical"}[w.change()%4]}
 		},
@@ -414,7 +485,40 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 			return map[string]any{"person_id": w.person.ID, "provider_id": w.provider.ID, "service_type": "medical"}
 		},
 		"POST /api/v1/referrals/{id}/status": func() any { return map[string]any{"status": "accepted"} },
-		"POST /api/v1/cases/{id}/closure":    func() any { return map[string]any{"reason": "objectives_met"} },
+		// The password is nobody's: every export is refused, which must
+		// never be a 5xx nor reach past the checks of access.
+		"POST /api/v1/cases/export": func() any {
+			return map[string]any{"format": "csv", "purpose": "oversight", "password": "not anyone's password",
+				"recipient": map[string]any{"passphrase": "a passphrase long enough"}}
+		},
+		"POST /api/v1/persons/{id}/export": func() any {
+			return map[string]any{"purpose": "subject_access", "password": "not anyone's password",
+				"recipient": map[string]any{"passphrase": "a passphrase long enough"}}
+		},
+		"PUT /api/v1/organisations/{id}/export-key": func() any {
+			id, err := age.GenerateX25519Identity()
+			if err != nil {
+				panic(err)
+			}
+			return map[string]any{"age_recipient": id.Recipient().String()}
+		},
+		"POST /api/v1/cases/{id}/transfer":   func() any { return map[string]any{"to_org_id": w.orgC.ID} },
+		"POST /api/v1/transfers/{id}/accept": func() any { return map[string]any{} },
+		"POST /api/v1/cases/{id}/attachments": func() any {
+			body, ct := routeAttachment(testutil.Sentinel("file") + ".pdf")
+			return upload{ct, body}
+		},
+		"POST /api/v1/cases/{id}/closure": func() any { return map[string]any{"reason": "objectives_met"} },
+		"POST /api/v1/cases/import": func() any {
+			var b bytes.Buffer
+			mw := multipart.NewWriter(&b)
+			fw, _ := mw.CreateFormFile("file", "cases.csv")
+			_, _ = fw.Write([]byte("given_name,family_name,nationality,concerns\n" + testutil.Sentinel("name") + "," +
+				testutil.Sentinel("name") + ",HND,detention health\n"))
+			_ = mw.WriteField("owner_id", w.target.ID)
+			_ = mw.Close()
+			return upload{mw.FormDataContentType(), b.Bytes()}
+		},
 		"POST /api/v1/ratifications/import": func() any {
 			return upload{"text/csv", []byte("country,instrument,action,date,source\n" + w.freshCountry() + "," +
 				routeInstrument + ",ratification,2014-05-06,https://example.org/route-test\n")}
@@ -431,6 +535,8 @@ var bodiless = map[string]bool{
 	"POST /api/v1/cases/{id}/closure/approve":         true,
 	"PUT /api/v1/persons/{id}/vulnerabilities/{code}": true,
 	"POST /api/v1/cases/{id}/closure/reject":          true,
+	"POST /api/v1/transfers/{id}/decline":             true,
+	"POST /api/v1/transfers/{id}/withdraw":            true,
 }
 
 // restore undoes what a successful destructive call did to the records

@@ -20,16 +20,21 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/api"
 	"github.com/amparo-project/amparo/internal/audit"
+	"github.com/amparo-project/amparo/internal/caseexport"
+	"github.com/amparo-project/amparo/internal/caseimport"
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/config"
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/httpx"
+	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/password"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/ratelimit"
 	"github.com/amparo-project/amparo/internal/referrals"
+	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/scheduler"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/vault"
@@ -52,6 +57,16 @@ type App struct {
 	Detention *detention.Service
 	// Referrals holds the providers directory and consent-gated referrals.
 	Referrals *referrals.Service
+	// Exports makes the age-encrypted exports of case lists and persons.
+	Exports *caseexport.Service
+	// CaseImport opens cases in bulk from CSV or XLSX files.
+	CaseImport *caseimport.Service
+	// Inbox gathers each user's alerts and due tasks and sends digests;
+	// Retention shreds closed cases past their organisation's period.
+	Inbox     *inbox.Service
+	Retention *retention.Service
+	// Scheduler runs the periodic jobs (jobs.go); serve starts it.
+	Scheduler *scheduler.Scheduler
 	Clock     clock.Clock
 	Logger    *slog.Logger
 	Metrics   *httpx.Metrics
@@ -107,20 +122,41 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	if err := com.SeedShipped(ctx); err != nil {
 		return nil, err
 	}
+	per := persons.New(persons.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock})
+	det := detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: opt.Clock})
 	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Clock: opt.Clock,
 		Logger: opt.Logger, Metrics: httpx.NewMetrics(),
-		Persons:   persons.New(persons.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock}),
-		Cases:     cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock}),
-		Detention: detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: opt.Clock}),
+		Persons: per,
+		// An accepted transfer moves the case's persons, detention records
+		// and referrals with it, in its transaction.
+		Cases: cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock, Persons: per,
+			Movers: []cases.PartMover{detention.MoveCaseTx, referrals.MoveCaseTx},
+			// Case search matches identities through the persons' blind
+			// index, and filters on alerts evaluated by detention.
+			Identities: per, Alerts: det}),
+		Detention: det,
 	}
 	a.Referrals = referrals.New(referrals.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Consent: a.Persons})
+	a.CaseImport = caseimport.New(caseimport.Config{DB: db, Persons: a.Persons, Cases: a.Cases, Audit: log, Clock: opt.Clock})
+	a.Exports = caseexport.New(caseexport.Config{DB: db, Audit: log, Clock: opt.Clock, Auth: acc, Cases: a.Cases,
+		Persons: a.Persons, Detention: a.Detention, Referrals: a.Referrals})
+	a.Inbox = inbox.New(inbox.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Detention: a.Detention, Accounts: acc})
+	a.Retention = retention.New(retention.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Persons: a.Persons})
+	mailer, err := newMailer(cfg.SMTP, opt)
+	if err != nil {
+		return nil, err
+	}
+	if a.Scheduler, err = a.newScheduler(mailer); err != nil {
+		return nil, err
+	}
 	var allow func(string) (time.Duration, bool)
 	if cfg.APIRate > 0 {
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
 	}
-	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
+	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Exports: a.Exports,
+		Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
 	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention,
-		Referrals: a.Referrals, Audit: log, Logger: opt.Logger})
+		Referrals: a.Referrals, Exports: a.Exports, Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Audit: log, Clock: opt.Clock, Logger: opt.Logger})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

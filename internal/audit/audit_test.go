@@ -402,3 +402,44 @@ func TestEntryHashIsUnambiguous(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendBatchChains appends a batch between single appends and checks
+// the chain verifies, the seqs run on, and an invalid entry leaves nothing.
+func TestAppendBatchChains(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		l, _ := newLog(t, db)
+		if _, err := l.Append(ctx, Entry{Action: "before"}); err != nil {
+			t.Fatal(err)
+		}
+		const n = batchRows + 10
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return l.AppendBatchTx(ctx, tx, n, func(i int) Entry {
+				return Entry{ActorID: "u1", OrgID: "o1", Action: "case.create", ObjectType: "case",
+					ObjectID: "c" + strings.Repeat("x", i%5), Fields: []string{"number", "status"}}
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, err := l.Append(ctx, Entry{Action: "after"}); err != nil || e.Seq != n+2 {
+			t.Fatalf("after the batch: seq %d, %v; want %d", e.Seq, err, n+2)
+		}
+		mustIntact(t, l, n+2)
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return l.AppendBatchTx(ctx, tx, 3, func(i int) Entry {
+				if i == 2 {
+					return Entry{Action: "Has Value"}
+				}
+				return Entry{Action: "ok"}
+			})
+		})
+		if !errors.Is(err, ErrInvalid) {
+			t.Fatalf("invalid entry: err = %v, want ErrInvalid", err)
+		}
+		if got := auditRows(t, db); got != n+2 {
+			t.Fatalf("rows = %d after the failed batch, want %d", got, n+2)
+		}
+		mustIntact(t, l, n+2)
+	})
+}

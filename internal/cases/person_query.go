@@ -77,7 +77,10 @@ func insertLink(ctx context.Context, tx *store.Tx, p access.Principal, caseID st
 	if errors.Is(err, store.ErrConflict) {
 		return invalid("role", CodePrincipalExists)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return copyPrincipalOf(ctx, tx, caseID)
 }
 
 const linkColumns = `person_id, role, relation, created_by, created_at`
@@ -153,6 +156,9 @@ func (s *Service) LinkPerson(ctx context.Context, p access.Principal, caseID str
 		if err != nil {
 			return "", nil, err
 		}
+		if err := copyPrincipalOf(ctx, tx, caseID); err != nil {
+			return "", nil, err
+		}
 		return "case.person_link", fields, nil
 	})
 }
@@ -172,6 +178,9 @@ func (s *Service) UnlinkPerson(ctx context.Context, p access.Principal, caseID, 
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return "", nil, ErrNotFound
+		}
+		if err := copyPrincipalOf(ctx, tx, caseID); err != nil {
+			return "", nil, err
 		}
 		return "case.person_unlink", []string{"person"}, nil
 	})

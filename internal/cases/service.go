@@ -41,6 +41,13 @@ type Service struct {
 	vault *vault.Vault
 	audit *audit.Log
 	clock clock.Clock
+	// persons and movers move what belongs to a case with it when a
+	// transfer is accepted (transfer_move.go).
+	persons PersonMover
+	movers  []PartMover
+	// identities and alerts serve Search and the alert filter of List.
+	identities IdentityMatcher
+	alerts     AlertSource
 }
 
 // Config holds the collaborators of a Service. Clock nil means the system
@@ -50,6 +57,16 @@ type Config struct {
 	Vault *vault.Vault
 	Audit *audit.Log
 	Clock clock.Clock
+	// Persons moves the persons of a case accepted by another
+	// organisation; without it such a case cannot move. Movers move the
+	// case's detention and referral records.
+	Persons PersonMover
+	Movers  []PartMover
+	// Identities turns the identity criteria of Search into a condition on
+	// persons; without it Search answers ErrForbidden. Alerts tells which
+	// cases have an open alert; without it List knows no alert kind.
+	Identities IdentityMatcher
+	Alerts     AlertSource
 }
 
 // New returns a Service.
@@ -57,7 +74,8 @@ func New(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &Service{db: c.DB, vault: c.Vault, audit: c.Audit, clock: c.Clock}
+	return &Service{db: c.DB, vault: c.Vault, audit: c.Audit, clock: c.Clock, persons: c.Persons, movers: c.Movers,
+		identities: c.Identities, alerts: c.Alerts}
 }
 
 // now is the current time to the microsecond, the precision stored, so

@@ -48,8 +48,10 @@ func scanTransfer(sc store.Scanner) (Transfer, error) {
 // one offer pending, and a case that is closed or waiting for closure
 // approval cannot be offered.
 //
-// Whether the person consented to their case moving is recorded with the
-// person (internal/persons); the caller checks it before offering.
+// The persons linked to the case go with it, so each must have consented
+// to a referral to toOrgID (internal/persons; CodeConsentRequired) and
+// none may be linked to another case, which would lose them
+// (CodeSharedPerson). Both are checked again on acceptance.
 func (s *Service) OfferTransfer(ctx context.Context, p access.Principal, caseID, toOrgID string) (Transfer, error) {
 	if !ids.Valid(toOrgID) {
 		return Transfer{}, invalid("to_org_id", CodeNotFound)
@@ -71,6 +73,9 @@ func (s *Service) OfferTransfer(ctx context.Context, p access.Principal, caseID,
 		}
 		if n == 0 {
 			return "", nil, invalid("to_org_id", CodeNotFound)
+		}
+		if _, err := s.movablePersons(ctx, tx, caseID, toOrgID); err != nil {
+			return "", nil, err
 		}
 		t = Transfer{ID: ids.New(), CaseID: caseID, FromOrgID: c.OrgID, ToOrgID: toOrgID, CaseNumber: c.Number,
 			Status: TransferPending, OfferedBy: p.UserID, OfferedAt: s.now()}
@@ -146,8 +151,12 @@ func pendingOffer(ctx context.Context, tx *store.Tx, id string) (Transfer, error
 // case.create for the case as placed; the offer of another organisation
 // answers ErrNotFound.
 //
-// The case's notes, tasks, attachments and history go with it; the persons
-// linked to it stay records of the organisation that registered them.
+// Everything goes in the one transaction: the case's notes, tasks,
+// attachments and history; its persons, placed with the new caseworker and
+// team and findable by the receiving organisation's search tokens only
+// (PersonMover); and its detention episodes, consular notifications and
+// referrals (the PartMovers). The persons are checked as OfferTransfer
+// checks them, since a consent may have been withdrawn meanwhile.
 func (s *Service) AcceptTransfer(ctx context.Context, p access.Principal, transferID string, to Assignment) (Case, error) {
 	if to.OwnerID == "" {
 		to.OwnerID = p.UserID
@@ -181,6 +190,10 @@ func (s *Service) AcceptTransfer(ctx context.Context, p access.Principal, transf
 		if !p.Allows(PermCreate, rec) {
 			return ErrForbidden
 		}
+		personIDs, err := s.movablePersons(ctx, tx, c.ID, t.ToOrgID)
+		if err != nil {
+			return err
+		}
 		now := s.now()
 		number, err := nextNumber(ctx, tx, t.ToOrgID, now.Year())
 		if err != nil {
@@ -209,10 +222,21 @@ func (s *Service) AcceptTransfer(ctx context.Context, p access.Principal, transf
 			TransferAccepted, p.UserID, micros(now), t.ID); err != nil {
 			return err
 		}
+		if err := s.moveParts(ctx, tx, c.ID, t.ToOrgID); err != nil {
+			return err
+		}
 		if out, err = s.full(ctx, tx, c.ID); err != nil {
 			return err
 		}
-		return s.log(ctx, tx, p, "case.transfer_accept", c.ID, t.ToOrgID, append(fields, "transfer")...)
+		fields = append(fields, "transfer")
+		if len(personIDs) > 0 {
+			// Audits each person, so it comes just before the case's entry.
+			if err := s.persons.MoveTx(ctx, tx, p, personIDs, rec); err != nil {
+				return err
+			}
+			fields = append(fields, "persons")
+		}
+		return s.log(ctx, tx, p, "case.transfer_accept", c.ID, t.ToOrgID, fields...)
 	})
 	if err != nil {
 		return Case{}, err

@@ -3,6 +3,8 @@
 package cases_test
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/store"
 )
 
 func TestTransferOfferAndAccept(t *testing.T) {
@@ -210,5 +213,96 @@ func TestTransferDeclineAndWithdraw(t *testing.T) {
 			t.Errorf("history %v, want %v", h, want)
 		}
 		e.checkCopies()
+	})
+}
+
+// stubPersons is a PersonMover that reports the persons without consent
+// it is told and records what it moved.
+type stubPersons struct {
+	missing []string
+	moved   []string
+	to      access.Record
+}
+
+func (s *stubPersons) TransferConsentMissingTx(_ context.Context, _ *store.Tx, _ []string, _ string) ([]string, error) {
+	return s.missing, nil
+}
+
+func (s *stubPersons) MoveTx(_ context.Context, _ *store.Tx, _ access.Principal, ids []string, to access.Record) error {
+	s.moved, s.to = append(s.moved, ids...), to
+	return nil
+}
+
+// TestTransferMovesPersonsAndParts checks what goes with an accepted case:
+// its persons, once each has consented and none is shared with another
+// case, and the parts other packages keep, all in the accepting
+// transaction; without a person mover a case with persons cannot move.
+func TestTransferMovesPersonsAndParts(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		f := newScopeFixture(e)
+		orgB := f.outsider.OrgID
+		principal, other := e.person(f.cw1.OrgID), e.person(f.cw1.OrgID)
+		c := e.create(f.cw1, cases.NewCase{Persons: []cases.PersonLinkInput{{PersonID: principal, Role: cases.RolePrincipal}}})
+
+		// The service the fixture built has no person mover.
+		_, err := e.svc.OfferTransfer(ctx, f.cw1, c.ID, orgB)
+		if err == nil || errors.Is(err, cases.ErrNotFound) {
+			t.Fatalf("offer without a person mover: %v", err)
+		}
+
+		stub := &stubPersons{missing: []string{principal}}
+		var movedParts []string
+		svc := cases.New(cases.Config{DB: e.db, Vault: e.vault, Audit: e.audit, Clock: e.clock, Persons: stub,
+			Movers: []cases.PartMover{func(_ context.Context, _ *store.Tx, caseID, orgID string) error {
+				movedParts = append(movedParts, caseID+">"+orgID)
+				return nil
+			}}})
+		_, err = svc.OfferTransfer(ctx, f.cw1, c.ID, orgB)
+		wantValidation(t, err, "persons", cases.CodeConsentRequired)
+		stub.missing = nil
+		// A person also linked to another case stays with it.
+		shared := e.create(f.cw1, cases.NewCase{Persons: []cases.PersonLinkInput{{PersonID: other, Role: cases.RolePrincipal}}})
+		if _, err := svc.LinkPerson(ctx, f.cw1, c.ID, cases.PersonLinkInput{PersonID: other, Role: cases.RoleFamilyMember,
+			Relation: "sibling"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = svc.OfferTransfer(ctx, f.cw1, c.ID, orgB)
+		wantValidation(t, err, "persons", cases.CodeSharedPerson)
+		if _, err := svc.UnlinkPerson(ctx, f.cw1, shared.ID, other); err != nil {
+			t.Fatal(err)
+		}
+		offer, err := svc.OfferTransfer(ctx, f.cw1, c.ID, orgB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Consent withdrawn before the answer: the offer cannot be
+		// accepted, and nothing moves.
+		stub.missing = []string{other}
+		_, err = svc.AcceptTransfer(ctx, f.outsider, offer.ID, cases.Assignment{})
+		wantValidation(t, err, "persons", cases.CodeConsentRequired)
+		if len(stub.moved) != 0 || len(movedParts) != 0 {
+			t.Fatalf("a refused acceptance moved %v and %v", stub.moved, movedParts)
+		}
+		stub.missing = nil
+		moved, err := svc.AcceptTransfer(ctx, f.outsider, offer.ID, cases.Assignment{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(stub.moved)
+		want := []string{principal, other}
+		slices.Sort(want)
+		if !slices.Equal(stub.moved, want) || stub.to != (access.Record{OrgID: orgB, OwnerID: f.outsider.UserID}) {
+			t.Errorf("persons moved %v to %+v", stub.moved, stub.to)
+		}
+		if !slices.Equal(movedParts, []string{c.ID + ">" + orgB}) {
+			t.Errorf("parts moved %v", movedParts)
+		}
+		if moved.OrgID != orgB {
+			t.Errorf("case in %q", moved.OrgID)
+		}
+		h := e.history(f.outsider, c.ID)
+		if last := h[len(h)-1]; last != "case.transfer_accept:org_id,number,owner_id,team_id,transfer,persons" {
+			t.Errorf("last history entry %q", last)
+		}
 	})
 }

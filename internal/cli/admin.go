@@ -124,8 +124,13 @@ func runKeys(ctx context.Context, e env, args []string) error {
 
 func runDemo(ctx context.Context, e env, args []string) error {
 	fs, cfg := flags("demo", e)
+	n := fs.Int("cases", 0, "also open this many synthetic demo cases (never in a database with real organisations)")
+	csvFile := fs.String("write-csv", "", "only write the synthetic cases --cases asks for to this CSV file, for benchmarks")
 	if err := parse(fs, cfg, args); err != nil {
 		return err
+	}
+	if *csvFile != "" {
+		return writeDemoCSV(*csvFile, *n)
 	}
 	a, err := open(ctx, cfg, e)
 	if err != nil {
@@ -143,7 +148,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "%-30s %-11s %s\n", acc.Email, acc.Role, pw)
 	}
-	return nil
+	return demoCases(ctx, e, a, *n)
 }
 
 func envBool(name string) bool {

@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -12,30 +13,25 @@ import (
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/config"
 	"github.com/amparo-project/amparo/internal/i18n"
 )
 
 // runImport is `amparo import ratifications FILE [--dry-run]`.
 func runImport(ctx context.Context, e env, args []string) error {
-	const usage = "usage: amparo import ratifications FILE [--dry-run] [flags]"
+	const usage = "usage: amparo import ratifications FILE [--dry-run] [flags]\n" +
+		"       amparo import cases FILE --org ORG --owner EMAIL [--mapping MAPPING.json | --preset NAME] [--dry-run] [--skip-existing] [flags]"
+	if len(args) > 0 && args[0] == "cases" {
+		return runImportCases(ctx, e, args[1:], usage)
+	}
 	if len(args) == 0 || args[0] != "ratifications" {
 		return errors.New(usage)
 	}
 	fs, cfg := flags("import ratifications", e)
 	dryRun := fs.Bool("dry-run", false, "validate the file and report what would change, changing nothing")
-	// Flags may come before or after the file name.
-	if err := fs.Parse(args[1:]); err != nil {
+	file, err := parseWithFile(fs, cfg, args[1:], usage)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() == 0 {
-		return errors.New(usage)
-	}
-	file := fs.Arg(0)
-	if err := parse(fs, cfg, fs.Args()[1:]); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return errors.New(usage)
 	}
 	data, err := readCapped(file, commitments.MaxFileBytes)
 	if err != nil {
@@ -68,6 +64,25 @@ func runImport(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
+// parseWithFile parses a command's arguments: one file name, with the
+// flags before or after it.
+func parseWithFile(fs *flag.FlagSet, cfg *config.Config, args []string, usage string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", errors.New(usage)
+	}
+	file := fs.Arg(0)
+	if err := parse(fs, cfg, fs.Args()[1:]); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", errors.New(usage)
+	}
+	return file, nil
+}
+
 // readCapped reads a file of at most limit bytes.
 func readCapped(name string, limit int64) ([]byte, error) {
 	f, err := os.Open(name)
@@ -87,13 +102,21 @@ func readCapped(name string, limit int64) ([]byte, error) {
 
 // describeRowError says one row error in English, in the form editors and
 // compilers use (file:line: field: reason), so terminals can link to it.
-func describeRowError(file string, re commitments.RowError) string {
+// The reason is the message "field.<code>", or the first of
+// prefix+code that exists, for an importer whose codes read better in its
+// own words.
+func describeRowError(file string, re commitments.RowError, prefixes ...string) string {
 	where := fmt.Sprintf("%s:%d", file, re.Line)
 	if re.Line == 0 {
 		where = file
 	}
 	if re.Field != "" {
 		where += ": " + re.Field
+	}
+	for _, p := range prefixes {
+		if importMessages.Has(p + re.Code) {
+			return where + ": " + importMessages.T(p+re.Code)
+		}
 	}
 	return where + ": " + importMessages.T("field."+re.Code)
 }
@@ -119,10 +142,18 @@ func newProgress(w io.Writer) *progress {
 }
 
 func (p *progress) update(phase string, done, total int) {
-	if !p.on || total == 0 {
+	if total == 0 {
 		return
 	}
-	line := fmt.Sprintf("\r%-8s %3d%% (%d/%d rows)", phase, done*100/total, done, total)
+	p.show(fmt.Sprintf("%-8s %3d%% (%d/%d rows)", phase, done*100/total, done, total))
+}
+
+// show rewrites the progress line, when it changed.
+func (p *progress) show(text string) {
+	if !p.on {
+		return
+	}
+	line := "\r" + text
 	if line != p.last {
 		fmt.Fprint(p.w, line)
 		p.last, p.written = line, true

@@ -43,7 +43,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 			printWelcome(e, a, addr, seeded)
 		}
 	}()
-	return server.Run(ctx, cfg.Addr, cfg.TLSCert, cfg.TLSKey, a.Handler, a.Logger, ready)
+	// The jobs (alerts, digests, retention) run while the server serves
+	// and stop with it, before the database closes.
+	stopJobs := a.StartScheduler(ctx)
+	err = server.Run(ctx, cfg.Addr, cfg.TLSCert, cfg.TLSKey, a.Handler, a.Logger, ready)
+	if jobsErr := stopJobs(); err == nil {
+		err = jobsErr
+	}
+	return err
 }
 
 func printWelcome(e env, a *app.App, addr string, seeded []demo.Account) {

@@ -6,13 +6,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/tabular"
 )
 
 // ImportOptions tune Import.
@@ -31,17 +31,12 @@ type Report struct {
 	// Errors lists every invalid field of every row, by line; when it is
 	// not empty, nothing was changed.
 	Errors []RowError
-	// MoreErrors is true when Errors stops at maxErrors and the file has
-	// more.
+	// MoreErrors is true when Errors stops at tabular.MaxErrors and the
+	// file has more.
 	MoreErrors                   bool
 	Inserted, Updated, Unchanged int
 	DryRun                       bool
 }
-
-// maxErrors bounds the errors a report lists, so that a file that is
-// wrong on every one of a million rows gives a readable report, not a
-// huge one; the first ones are the ones to fix first.
-const maxErrors = 1000
 
 // progressEvery is how many rows pass between two progress calls.
 const progressEvery = 1000
@@ -68,7 +63,7 @@ func (s *Service) Import(ctx context.Context, p access.Principal, name string, d
 	}
 	rep := Report{DryRun: opt.DryRun}
 	if len(data) > MaxFileBytes {
-		rep.Errors = []RowError{{0, "", CodeTooLong}}
+		rep.Errors = []RowError{{Line: 0, Field: "", Code: CodeTooLong}}
 		return rep, ErrInvalidFile
 	}
 	rows, errs := Parse(data)
@@ -76,10 +71,7 @@ func (s *Service) Import(ctx context.Context, p access.Principal, name string, d
 	inputs, rowErrs := s.validate(rows, progress)
 	rep.Errors = append(errs, rowErrs...)
 	if len(rep.Errors) > 0 {
-		slices.SortStableFunc(rep.Errors, func(a, b RowError) int { return a.Line - b.Line })
-		if len(rep.Errors) > maxErrors {
-			rep.Errors, rep.MoreErrors = rep.Errors[:maxErrors], true
-		}
+		rep.Errors, rep.MoreErrors = tabular.Capped(rep.Errors)
 		return rep, ErrInvalidFile
 	}
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
@@ -138,11 +130,11 @@ func (s *Service) validate(rows []Row, progress func(string, int, int)) ([]Input
 		}
 		in, fes := normalize(row.Input, s.cat, today)
 		for _, fe := range fes {
-			errs = append(errs, RowError{row.Line, fe.Field, fe.Code})
+			errs = append(errs, RowError{Line: row.Line, Field: fe.Field, Code: fe.Code})
 		}
 		if len(fes) == 0 {
 			if _, dup := seen[keyOf(in)]; dup {
-				errs = append(errs, RowError{row.Line, "action", CodeDuplicateInFile})
+				errs = append(errs, RowError{Line: row.Line, Field: "action", Code: CodeDuplicateInFile})
 			}
 			seen[keyOf(in)] = row.Line
 		}

@@ -41,7 +41,7 @@ func TestImportIsAllOrNothingAndIdempotent(t *testing.T) {
 		if !errors.Is(err, ErrInvalidFile) {
 			t.Fatalf("bad file: err = %v", err)
 		}
-		wantErrs := []RowError{{5, "country", CodeUnknownCountry}, {6, "action", CodeUnknownAction}, {6, "source", CodeRequired}}
+		wantErrs := []RowError{{Line: 5, Field: "country", Code: CodeUnknownCountry}, {Line: 6, Field: "action", Code: CodeUnknownAction}, {Line: 6, Field: "source", Code: CodeRequired}}
 		if !reflect.DeepEqual(rep.Errors, wantErrs) {
 			t.Errorf("errors = %v, want %v", rep.Errors, wantErrs)
 		}
@@ -107,7 +107,7 @@ func TestImportReportsDuplicatesInFile(t *testing.T) {
 		s, _ := newService(t, db)
 		file := goodFile + "mx,icrmw,Ratification,1999-03-09,other,2026-11-01\n"
 		rep, err := s.Import(context.Background(), analyst, "dup.csv", []byte(file), ImportOptions{})
-		if !errors.Is(err, ErrInvalidFile) || !reflect.DeepEqual(rep.Errors, []RowError{{5, "action", CodeDuplicateInFile}}) {
+		if !errors.Is(err, ErrInvalidFile) || !reflect.DeepEqual(rep.Errors, []RowError{{Line: 5, Field: "action", Code: CodeDuplicateInFile}}) {
 			t.Errorf("errors = %v, err = %v", rep.Errors, err)
 		}
 	})

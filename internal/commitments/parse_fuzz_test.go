@@ -4,6 +4,8 @@ package commitments
 
 import (
 	"testing"
+
+	"github.com/amparo-project/amparo/internal/tabular/tabulartest"
 )
 
 // FuzzParse feeds arbitrary bytes to the import parser: it must never
@@ -21,7 +23,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	f.Add(xlsxFile(f, [][]any{{"country", "instrument", "action", "date", "source"}, {"MEX", "ICRMW", "ratification", 36227.0, "x"}}))
+	f.Add(tabulartest.XLSX(f, [][]any{{"country", "instrument", "action", "date", "source"}, {"MEX", "ICRMW", "ratification", 36227.0, "x"}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rows, errs := Parse(data)
 		last := 1

@@ -3,12 +3,11 @@
 package commitments
 
 import (
-	"bytes"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/xuri/excelize/v2"
+	"github.com/amparo-project/amparo/internal/tabular/tabulartest"
 )
 
 func TestParseCSV(t *testing.T) {
@@ -29,13 +28,13 @@ func TestParseCSV(t *testing.T) {
 			}, nil},
 		{"unknown, duplicate and missing columns",
 			"country,country,instrument,when,source\n", nil,
-			[]RowError{{1, "country", CodeDuplicateColumn}, {1, "when", CodeUnknownColumn}, {1, "action", CodeMissingColumn}, {1, "date", CodeMissingColumn}}},
+			[]RowError{{Line: 1, Field: "country", Code: CodeDuplicateColumn}, {Line: 1, Field: "when", Code: CodeUnknownColumn}, {Line: 1, Field: "action", Code: CodeMissingColumn}, {Line: 1, Field: "date", Code: CodeMissingColumn}}},
 		{"too many fields", "country,instrument,action,date,source\nMEX,ICRMW,ratification,1999-03-08,x,extra\n", nil,
-			[]RowError{{2, "", CodeFieldCount}}},
+			[]RowError{{Line: 2, Field: "", Code: CodeFieldCount}}},
 		{"broken quoting stops reading", "country,instrument,action,date,source\nMEX,ICRMW,ratification,1999-03-08,\"x\"y\nCHL,ICRMW,ratification,2005-03-21,x\n", nil,
-			[]RowError{{2, "", CodeUnreadable}}},
-		{"empty file", "", nil, []RowError{{0, "", CodeEmptyFile}}},
-		{"not UTF-8", "country\xff", nil, []RowError{{0, "", CodeUnreadable}}},
+			[]RowError{{Line: 2, Field: "", Code: CodeUnreadable}}},
+		{"empty file", "", nil, []RowError{{Line: 0, Field: "", Code: CodeEmptyFile}}},
+		{"not UTF-8", "country\xff", nil, []RowError{{Line: 0, Field: "", Code: CodeUnreadable}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -50,37 +49,8 @@ func TestParseCSV(t *testing.T) {
 	}
 }
 
-// xlsxFile builds a workbook whose first sheet holds cells row by row; a
-// float64 cell in the date column gets a date number format, as a
-// spreadsheet program would save it.
-func xlsxFile(t testing.TB, rows [][]any) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	style, err := f.NewStyle(&excelize.Style{NumFmt: 14})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, row := range rows {
-		for j, v := range row {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			if err := f.SetCellValue("Sheet1", cell, v); err != nil {
-				t.Fatal(err)
-			}
-			if _, ok := v.(float64); ok {
-				_ = f.SetCellStyle("Sheet1", cell, cell, style)
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func TestParseXLSX(t *testing.T) {
-	data := xlsxFile(t, [][]any{
+	data := tabulartest.XLSX(t, [][]any{
 		{"country", "instrument", "action", "date", "source"},
 		{"MEX", "ICRMW", "ratification", 36227.0, "UNTC"}, // 1999-03-08 as a date serial
 		{},
@@ -97,7 +67,7 @@ func TestParseXLSX(t *testing.T) {
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("rows = %+v, want %+v", rows, want)
 	}
-	if _, errs := Parse([]byte("PK\x03\x04 not really a zip")); !reflect.DeepEqual(errs, []RowError{{0, "", CodeUnreadable}}) {
+	if _, errs := Parse([]byte("PK\x03\x04 not really a zip")); !reflect.DeepEqual(errs, []RowError{{Line: 0, Field: "", Code: CodeUnreadable}}) {
 		t.Errorf("broken xlsx: errors = %v", errs)
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/amparo-project/amparo/internal/notify"
 )
 
 // Config is every setting of the server and the commands.
@@ -46,6 +48,13 @@ type Config struct {
 	TrustedProxies string
 	// Proxies is TrustedProxies parsed by Finish.
 	Proxies []netip.Prefix
+	// SMTP is how to reach the mail server for e-mail digests; no host
+	// means no e-mail. The password comes from the environment only
+	// (AMPARO_SMTP_PASSWORD): a flag would show in the process list.
+	SMTP notify.Config
+	// SMTPTLS is the STARTTLS mode as given (AMPARO_SMTP_TLS), copied into
+	// SMTP by Finish.
+	SMTPTLS string
 }
 
 // Register defines the flags of c on fs, defaulting each to its environment
@@ -64,6 +73,18 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit-mib", envInt("AMPARO_MEMORY_LIMIT_MIB", 384), "soft memory limit for the server in MiB, 0 for none (AMPARO_MEMORY_LIMIT_MIB)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("AMPARO_TRUSTED_PROXIES", ""), "comma-separated networks of reverse proxies whose X-Forwarded-For to believe (AMPARO_TRUSTED_PROXIES)")
 	c.Passphrase = os.Getenv("AMPARO_KEK_PASSPHRASE")
+	c.registerSMTP(fs)
+}
+
+// registerSMTP defines the mail server's flags.
+func (c *Config) registerSMTP(fs *flag.FlagSet) {
+	fs.StringVar(&c.SMTP.Host, "smtp-host", env("AMPARO_SMTP_HOST", ""), "SMTP server for e-mail digests; empty sends no e-mail (AMPARO_SMTP_HOST)")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", envInt("AMPARO_SMTP_PORT", 587), "SMTP server port (AMPARO_SMTP_PORT)")
+	fs.StringVar(&c.SMTP.Username, "smtp-user", env("AMPARO_SMTP_USER", ""), "SMTP user name; the password is read from AMPARO_SMTP_PASSWORD (AMPARO_SMTP_USER)")
+	fs.StringVar(&c.SMTP.From, "smtp-from", env("AMPARO_SMTP_FROM", ""), "sender of e-mail digests, such as \"Amparo <noreply@example.org>\" (AMPARO_SMTP_FROM)")
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", env("AMPARO_SMTP_TLS", string(notify.TLSRequired)), "STARTTLS: required, opportunistic or none (AMPARO_SMTP_TLS)")
+	fs.StringVar(&c.SMTP.BaseURL, "base-url", env("AMPARO_BASE_URL", ""), "public address of the server, such as https://amparo.example.org, for links in e-mails (AMPARO_BASE_URL)")
+	c.SMTP.Password = os.Getenv("AMPARO_SMTP_PASSWORD")
 }
 
 // Finish fills derived defaults and checks every setting, returning all
@@ -105,6 +126,12 @@ func (c *Config) Finish() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
+	}
+	c.SMTP.StartTLS = notify.TLSMode(c.SMTPTLS)
+	if c.SMTP.Enabled() {
+		if err := c.SMTP.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("smtp: %w", err))
+		}
 	}
 	if c.Passphrase != "" && len(c.Passphrase) < 16 {
 		errs = append(errs, errors.New("AMPARO_KEK_PASSPHRASE: must be at least 16 characters"))

@@ -215,3 +215,15 @@ func TestSortByName(t *testing.T) {
 		}
 	}
 }
+
+func TestLookupName(t *testing.T) {
+	for _, tc := range []struct{ name, want string }{
+		{"Mexico", "MEX"}, {" méxico ", "MEX"}, {"MEXIQUE", "MEX"}, {"Мексика", "MEX"}, {"墨西哥", "MEX"},
+		{"France", "FRA"}, {"Atlantis", ""}, {"", ""},
+	} {
+		c, ok := LookupName(tc.name)
+		if ok != (tc.want != "") || c.Alpha3 != tc.want {
+			t.Errorf("LookupName(%q) = %q, %v; want %q", tc.name, c.Alpha3, ok, tc.want)
+		}
+	}
+}

@@ -5,8 +5,10 @@ package detention
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -54,12 +56,56 @@ func (s *Service) OpenAlerts(ctx context.Context, orgID string, now time.Time) (
 	if !ids.Valid(orgID) {
 		return nil, nil
 	}
+	return s.openAlerts(ctx, orgID, now, "")
+}
+
+// CaseAlerts returns the alerts of the open episodes of case caseID, which
+// rec describes, for p (detention.read on the case), evaluated now as
+// OpenAlerts evaluates them, most urgent first: what the case's pages show
+// at the top. Like OpenAlerts it writes no audit entry, as alerts carry ids
+// and codes only.
+func (s *Service) CaseAlerts(ctx context.Context, p access.Principal, rec access.Record, caseID string) ([]Alert, error) {
+	if err := s.reachCase(ctx, s.db, p, rec, caseID, PermRead); err != nil {
+		return nil, err
+	}
+	return s.openAlerts(ctx, rec.OrgID, s.now(), "case_id = ?", caseID)
+}
+
+// ChildrenAtStart says, for each of eps by episode id, whether its person
+// was a child when it began (ChildAtStart), from what the BirthSource
+// knows. Only the derived status leaves the service: nothing personal, so
+// nothing is audited; the caller has read eps under its own access check.
+func (s *Service) ChildrenAtStart(ctx context.Context, eps []Episode) (map[string]ChildStatus, error) {
+	var personIDs []string
+	for _, ep := range eps {
+		if !slices.Contains(personIDs, ep.PersonID) {
+			personIDs = append(personIDs, ep.PersonID)
+		}
+	}
+	births, err := s.births.Births(ctx, personIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]ChildStatus, len(eps))
+	for _, ep := range eps {
+		out[ep.ID] = ChildAtStart(ep, births[ep.PersonID])
+	}
+	return out, nil
+}
+
+// openAlerts evaluates the open episodes of organisation orgID at now:
+// those meeting the SQL condition only (over detention_episodes, with its
+// args), or all of them when only is "".
+func (s *Service) openAlerts(ctx context.Context, orgID string, now time.Time, only string, args ...any) ([]Alert, error) {
 	cfg, err := s.settings(ctx, s.db, orgID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+episodeColumns+` FROM detention_episodes
-		WHERE org_id = ? AND end_at IS NULL ORDER BY id`, orgID)
+	query := `SELECT ` + episodeColumns + ` FROM detention_episodes WHERE org_id = ? AND end_at IS NULL`
+	if only != "" {
+		query += ` AND ` + only
+	}
+	rows, err := s.db.Query(ctx, query+` ORDER BY id`, append([]any{orgID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

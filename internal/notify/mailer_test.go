@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/notify/smtptest"
 )
 
 var testNow = time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
@@ -96,10 +97,10 @@ func (r *recorder) texts(lang string) Texts {
 	}
 }
 
-func testConfig(s *smtpd) Config {
+func testConfig(s *smtptest.Server) Config {
 	return Config{
 		Host:        "127.0.0.1",
-		Port:        s.addr.Port,
+		Port:        s.Addr.Port,
 		From:        "Amparo <noreply@amparo.example.org>",
 		StartTLS:    TLSNone,
 		BaseURL:     "https://amparo.example.org/",
@@ -120,11 +121,11 @@ func newMailer(t *testing.T, cfg Config, rec *recorder) *Mailer {
 	return m
 }
 
-func oneMessage(t *testing.T, s *smtpd) received {
+func oneMessage(t *testing.T, s *smtptest.Server) smtptest.Message {
 	t.Helper()
-	got := s.messages()
+	got := s.Messages()
 	if len(got) != 1 {
-		t.Fatalf("server received %d messages, want 1; commands %q", len(got), s.log())
+		t.Fatalf("server received %d messages, want 1; commands %q", len(got), s.Log())
 	}
 	return got[0]
 }
@@ -146,7 +147,7 @@ func decodeBody(t *testing.T, raw []byte) (mail.Header, string) {
 
 func TestSendDigest(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, func(s *smtpd) { s.user, s.pass, s.requireAuth = "amparo", "smtp-secret", true })
+	s := smtptest.Start(t, func(s *smtptest.Server) { s.User, s.Pass, s.RequireAuth = "amparo", "smtp-secret", true })
 	cfg := testConfig(s)
 	cfg.Username, cfg.Password = "amparo", "smtp-secret"
 	rec := &recorder{}
@@ -165,14 +166,14 @@ func TestSendDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := oneMessage(t, s)
-	if got.from != "noreply@amparo.example.org" || len(got.rcpts) != 1 || got.rcpts[0] != "caseworker@ngo.example" || got.authed != "amparo" {
-		t.Fatalf("envelope from=%q rcpts=%q auth=%q", got.from, got.rcpts, got.authed)
+	if got.From != "noreply@amparo.example.org" || len(got.Rcpts) != 1 || got.Rcpts[0] != "caseworker@ngo.example" || got.Authed != "amparo" {
+		t.Fatalf("envelope from=%q rcpts=%q auth=%q", got.From, got.Rcpts, got.Authed)
 	}
-	if cmds := s.log(); cmds[0] != "EHLO amparo.example.org" || cmds[len(cmds)-1] != "QUIT" {
+	if cmds := s.Log(); cmds[0] != "EHLO amparo.example.org" || cmds[len(cmds)-1] != "QUIT" {
 		t.Fatalf("commands %q", cmds)
 	}
 
-	raw := got.data
+	raw := got.Data
 	checkWireFormat(t, raw)
 	h, body := decodeBody(t, raw)
 	date, err := h.Date()
@@ -269,14 +270,14 @@ func checkWireFormat(t *testing.T, raw []byte) {
 
 func TestNonLatinSubjectsAreEncodedWords(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, nil)
+	s := smtptest.Start(t, nil)
 	m := newMailer(t, testConfig(s), nil)
 	for i, lang := range []string{"ar", "zh"} {
 		d := Digest{Lang: lang, TasksDue: 4, Alerts: map[Kind]int{KindPastLegalMaximum: 7, KindChildInImmigrationDetention: 2}}
 		if err := m.SendDigest(context.Background(), "user@example.org", d); err != nil {
 			t.Fatal(err)
 		}
-		raw := s.messages()[i].data
+		raw := s.Messages()[i].Data
 		checkWireFormat(t, raw)
 		rawSubject := rawHeader(t, raw, "Subject")
 		for _, w := range strings.Fields(rawSubject) {
@@ -298,7 +299,7 @@ func TestNonLatinSubjectsAreEncodedWords(t *testing.T) {
 			}
 		}
 	}
-	_, zh := decodeBody(t, s.messages()[1].data)
+	_, zh := decodeBody(t, s.Messages()[1].Data)
 	if !strings.Contains(zh, "移民拘留中的儿童：2\r\n") || !strings.Contains(zh, "即将到期的任务：4\r\n") {
 		t.Fatalf("zh body:\n%s", zh)
 	}
@@ -329,7 +330,7 @@ func TestDigestCannotHoldPersonalData(t *testing.T) {
 		}
 	}
 
-	s := startSMTPD(t, nil)
+	s := smtptest.Start(t, nil)
 	m := newMailer(t, testConfig(s), nil)
 	ctx := context.Background()
 	for _, c := range []struct {
@@ -358,8 +359,8 @@ func TestDigestCannotHoldPersonalData(t *testing.T) {
 			}
 		})
 	}
-	if n := len(s.log()); n != 0 {
-		t.Fatalf("the mailer connected for a refused digest: %q", s.log())
+	if n := len(s.Log()); n != 0 {
+		t.Fatalf("the mailer connected for a refused digest: %q", s.Log())
 	}
 
 	// Everything a caller can pass, sentinel-free by construction; the raw
@@ -371,7 +372,7 @@ func TestDigestCannotHoldPersonalData(t *testing.T) {
 	if err := m.SendDigest(ctx, "user@example.org", d); err != nil {
 		t.Fatal(err)
 	}
-	raw := oneMessage(t, s).data
+	raw := oneMessage(t, s).Data
 	if bytes.Contains(raw, []byte("SNTL")) {
 		t.Fatalf("sentinel in the message:\n%s", raw)
 	}
@@ -400,7 +401,7 @@ func TestKindFor(t *testing.T) {
 
 func TestRecipientRefused(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, func(s *smtpd) { s.refuseRcpt = true })
+	s := smtptest.Start(t, func(s *smtptest.Server) { s.RefuseRcpt = true })
 	m := newMailer(t, testConfig(s), nil)
 	err := m.SendDigest(context.Background(), "gone@example.org", Digest{TasksDue: 1})
 	var se *SendError
@@ -410,14 +411,14 @@ func TestRecipientRefused(t *testing.T) {
 	if strings.Contains(err.Error(), "gone@example.org") {
 		t.Fatalf("the error repeats the server's text with the address: %v", err)
 	}
-	if len(s.messages()) != 0 {
+	if len(s.Messages()) != 0 {
 		t.Fatal("a message was delivered")
 	}
 }
 
 func TestAuthFailureDoesNotShowThePassword(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, func(s *smtpd) { s.user, s.pass = "amparo", "right" })
+	s := smtptest.Start(t, func(s *smtptest.Server) { s.User, s.Pass = "amparo", "right" })
 	cfg := testConfig(s)
 	cfg.Username, cfg.Password = "amparo", "wrong-password-1234"
 	err := newMailer(t, cfg, nil).SendDigest(context.Background(), "user@example.org", Digest{TasksDue: 1})
@@ -432,7 +433,7 @@ func TestAuthFailureDoesNotShowThePassword(t *testing.T) {
 
 func TestSilentServerTimesOut(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, func(s *smtpd) { s.silent = true })
+	s := smtptest.Start(t, func(s *smtptest.Server) { s.Silent = true })
 	cfg := testConfig(s)
 	cfg.SendTimeout = 50 * time.Millisecond
 	m := newMailer(t, cfg, nil)
@@ -449,7 +450,7 @@ func TestSilentServerTimesOut(t *testing.T) {
 
 func TestCancelledContextStopsTheSend(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, func(s *smtpd) { s.silent = true })
+	s := smtptest.Start(t, func(s *smtptest.Server) { s.Silent = true })
 	m := newMailer(t, testConfig(s), nil) // two seconds of send timeout
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -484,32 +485,32 @@ func TestUnreachableServer(t *testing.T) {
 
 func TestStartTLS(t *testing.T) {
 	t.Parallel()
-	cert, pool := selfSigned(t)
+	cert, pool := smtptest.SelfSigned(t)
 	ctx := context.Background()
 	d := Digest{TasksDue: 1}
 
 	t.Run("required and offered", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, func(s *smtpd) { s.cert, s.user, s.pass = cert, "amparo", "pw" })
+		s := smtptest.Start(t, func(s *smtptest.Server) { s.Cert, s.User, s.Pass = cert, "amparo", "pw" })
 		cfg := testConfig(s)
 		cfg.StartTLS, cfg.TLSConfig, cfg.Username, cfg.Password = TLSRequired, &tls.Config{RootCAs: pool}, "amparo", "pw"
 		if err := newMailer(t, cfg, nil).SendDigest(ctx, "user@example.org", d); err != nil {
 			t.Fatal(err)
 		}
-		if got := oneMessage(t, s); !got.tls || got.authed != "amparo" {
-			t.Fatalf("tls=%v auth=%q", got.tls, got.authed)
+		if got := oneMessage(t, s); !got.TLS || got.Authed != "amparo" {
+			t.Fatalf("tls=%v auth=%q", got.TLS, got.Authed)
 		}
 	})
 	t.Run("required and not offered", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, func(s *smtpd) { s.user, s.pass = "amparo", "pw" })
+		s := smtptest.Start(t, func(s *smtptest.Server) { s.User, s.Pass = "amparo", "pw" })
 		cfg := testConfig(s)
 		cfg.StartTLS, cfg.Username, cfg.Password = TLSRequired, "amparo", "pw"
 		err := newMailer(t, cfg, nil).SendDigest(ctx, "user@example.org", d)
 		if !errors.Is(err, ErrNoStartTLS) {
 			t.Fatalf("SendDigest = %v", err)
 		}
-		for _, c := range s.log() {
+		for _, c := range s.Log() {
 			if strings.HasPrefix(c, "AUTH") || strings.HasPrefix(c, "MAIL") {
 				t.Fatalf("sent %q without TLS", c)
 			}
@@ -517,46 +518,46 @@ func TestStartTLS(t *testing.T) {
 	})
 	t.Run("required with an untrusted certificate", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, func(s *smtpd) { s.cert = cert })
+		s := smtptest.Start(t, func(s *smtptest.Server) { s.Cert = cert })
 		cfg := testConfig(s)
 		cfg.StartTLS = TLSRequired // system roots: the test certificate is not trusted
 		err := newMailer(t, cfg, nil).SendDigest(ctx, "user@example.org", d)
 		var se *SendError
-		if !errors.As(err, &se) || se.Step != "starttls" || len(s.messages()) != 0 {
+		if !errors.As(err, &se) || se.Step != "starttls" || len(s.Messages()) != 0 {
 			t.Fatalf("SendDigest = %v", err)
 		}
 	})
 	t.Run("opportunistic and not offered", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, nil)
+		s := smtptest.Start(t, nil)
 		cfg := testConfig(s)
 		cfg.StartTLS = TLSOpportunistic
 		if err := newMailer(t, cfg, nil).SendDigest(ctx, "user@example.org", d); err != nil {
 			t.Fatal(err)
 		}
-		if oneMessage(t, s).tls {
+		if oneMessage(t, s).TLS {
 			t.Fatal("tls without an offer")
 		}
 	})
 	t.Run("opportunistic and offered", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, func(s *smtpd) { s.cert = cert })
+		s := smtptest.Start(t, func(s *smtptest.Server) { s.Cert = cert })
 		cfg := testConfig(s)
 		cfg.StartTLS, cfg.TLSConfig = TLSOpportunistic, &tls.Config{RootCAs: pool}
 		if err := newMailer(t, cfg, nil).SendDigest(ctx, "user@example.org", d); err != nil {
 			t.Fatal(err)
 		}
-		if !oneMessage(t, s).tls {
+		if !oneMessage(t, s).TLS {
 			t.Fatal("STARTTLS offered but not used")
 		}
 	})
 	t.Run("none ignores the offer", func(t *testing.T) {
 		t.Parallel()
-		s := startSMTPD(t, func(s *smtpd) { s.cert = cert })
+		s := smtptest.Start(t, func(s *smtptest.Server) { s.Cert = cert })
 		if err := newMailer(t, testConfig(s), nil).SendDigest(ctx, "user@example.org", d); err != nil {
 			t.Fatal(err)
 		}
-		if oneMessage(t, s).tls {
+		if oneMessage(t, s).TLS {
 			t.Fatal("tls in mode none")
 		}
 	})
@@ -564,7 +565,7 @@ func TestStartTLS(t *testing.T) {
 
 func TestHeaderInjectionRefused(t *testing.T) {
 	t.Parallel()
-	s := startSMTPD(t, nil)
+	s := smtptest.Start(t, nil)
 	m := newMailer(t, testConfig(s), nil)
 	for _, to := range []string{
 		"user@example.org\r\nBcc: other@example.org",
@@ -586,8 +587,8 @@ func TestHeaderInjectionRefused(t *testing.T) {
 	if _, err := New(cfg, (&recorder{}).texts, nil); err == nil {
 		t.Error("New accepted a From with a line break")
 	}
-	if len(s.log()) != 0 {
-		t.Fatalf("the mailer connected: %q", s.log())
+	if len(s.Log()) != 0 {
+		t.Fatalf("the mailer connected: %q", s.Log())
 	}
 	// Texts from the catalogue cannot break the subject line either.
 	subject, body := Digest{TasksDue: 1}.text(func(key string, _ ...any) string {

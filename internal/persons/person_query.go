@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/access"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/vault"
@@ -22,22 +23,15 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Per
 		return Person{}, ErrForbidden
 	}
 	now := s.now()
-	ident, attrs, vulns, errs := normalise(in.Identity, in.Attributes, in.Vulnerabilities, now)
-	var photoType string
-	var photo []byte
-	if len(in.Photo) > 0 {
-		var code string
-		if photoType, photo, code = cleanPhoto(in.Photo); code != "" {
-			errs = append(errs, FieldError{Field: fieldPhoto, Code: code})
-		}
+	pr, err := prepare(in, now)
+	if err != nil {
+		return Person{}, err
 	}
-	if len(errs) > 0 {
-		return Person{}, &ValidationError{Errors: errs}
-	}
+	ident, attrs, vulns, photoType, photo := pr.ident, pr.attrs, pr.vulns, pr.photoType, pr.photo
 	out := Person{Summary: Summary{ID: ids.New(), OrgID: p.OrgID, OwnerID: p.UserID, TeamID: p.TeamID,
 		Attributes: attrs, CreatedAt: fromMicros(micros(now)), UpdatedAt: fromMicros(micros(now))},
 		Identity: ident, HasPhoto: photo != nil, Vulnerabilities: vulns}
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		keyID, err := s.vault.NewDataKey(ctx, tx, keyPurpose)
 		if err != nil {
 			return err
@@ -66,10 +60,7 @@ func (s *Service) Create(ctx context.Context, p access.Principal, in Input) (Per
 				return err
 			}
 		}
-		fields := append(identityChanges(Identity{}, ident), attributeChanges(Attributes{Sex: SexUnknown}, attrs)...)
-		if len(vulns) > 0 {
-			fields = append(fields, fieldVulnerabilities)
-		}
+		fields := createdFields(ident, attrs, vulns)
 		if photo != nil {
 			fields = append(fields, fieldPhoto)
 		}
@@ -211,6 +202,10 @@ func (s *Service) Update(ctx context.Context, p access.Principal, id string, pat
 			attrs.Sex, nullIfZero(attrs.BirthYear), attrs.Nationality, attrs.CountryOfBirth,
 			strings.Join(attrs.Languages, " "), attrs.CurrentCountry, attrs.CurrentAdmin1, micros(s.now()), id)
 		if err != nil {
+			return err
+		}
+		// Case lists filter on these through copies on the cases.
+		if err := cases.CopyPrincipalAttributes(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := s.writeVulnerabilities(ctx, tx, p, id, curVulns, vulns); err != nil {
@@ -484,55 +479,16 @@ const maxQueryTokens = 10
 // tokens are gone. Every search is audited as person.search, naming the
 // criteria used, even when it finds no one.
 func (s *Service) Search(ctx context.Context, p access.Principal, q SearchQuery) ([]Summary, error) {
-	cond, args, ok := scopeFilter(p, permRead)
-	if !ok {
-		return nil, ErrForbidden
-	}
-	where := []string{cond, "p.erased_at IS NULL"}
-	var fields []string
-	if strings.TrimSpace(q.Name) != "" {
-		toks := nameTokens(q.Name)
-		switch {
-		case len(toks) == 0:
-			return nil, invalid("name", CodeInvalid)
-		case len(toks) > maxQueryTokens:
-			return nil, invalid("name", CodeTooMany)
-		}
-		where = append(where, `p.id IN (SELECT person_id FROM person_index WHERE kind = 'name' AND token IN (`+
-			store.Placeholders(len(toks))+`) GROUP BY person_id HAVING COUNT(*) = ?)`)
-		for _, t := range toks {
-			args = append(args, s.indexToken(p.OrgID, kindName, t))
-		}
-		args = append(args, len(toks))
-		fields = append(fields, "name")
-	}
-	if strings.TrimSpace(q.DocumentNumber) != "" {
-		n := normaliseDocumentNumber(q.DocumentNumber)
-		if n == "" || len(q.DocumentNumber) > 4*maxDocumentRunes {
-			return nil, invalid("document_number", CodeInvalidDocument)
-		}
-		where = append(where, `p.id IN (SELECT person_id FROM person_index WHERE kind = 'document' AND token = ?)`)
-		args = append(args, s.indexToken(p.OrgID, kindDocument, n))
-		fields = append(fields, "document_number")
-	}
-	if strings.TrimSpace(q.Phone) != "" {
-		n := normalisePhone(q.Phone)
-		if len(strings.TrimPrefix(n, "+")) < minPhoneDigits || len(q.Phone) > 4*maxPhoneRunes {
-			return nil, invalid("phone", CodeInvalidPhone)
-		}
-		where = append(where, `p.id IN (SELECT person_id FROM person_index WHERE kind = 'phone' AND token = ?)`)
-		args = append(args, s.indexToken(p.OrgID, kindPhone, n))
-		fields = append(fields, "phone")
-	}
-	if len(fields) == 0 {
-		return nil, invalid("query", CodeRequired)
+	cond, args, fields, err := s.MatchIdentity(p, q.Name, q.DocumentNumber, q.Phone)
+	if err != nil {
+		return nil, err
 	}
 	limit := Page{Limit: q.Limit}.limit()
 	var out []Summary
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	err = s.db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = querySummaries(ctx, tx, `SELECT `+personColumns+` FROM persons p WHERE `+
-			strings.Join(where, " AND ")+` ORDER BY p.id LIMIT ?`, append(args, limit)...)
+		out, err = querySummaries(ctx, tx, `SELECT `+personColumns+` FROM persons p WHERE `+cond+
+			` ORDER BY p.id LIMIT ?`, append(args, limit)...)
 		if err != nil {
 			return err
 		}

@@ -228,6 +228,15 @@ func photoAD(id string) vault.AD {
 }
 
 func (s *Service) sealIdentity(ctx context.Context, q store.Queryer, keyID, personID string, id Identity) ([]byte, error) {
+	b, err := identityPlaintext(id)
+	if err != nil {
+		return nil, err
+	}
+	return s.vault.Seal(ctx, q, keyID, identityAD(personID), b)
+}
+
+// identityPlaintext is what is sealed of an identity: its JSON, padded.
+func identityPlaintext(id Identity) ([]byte, error) {
 	si := sealedIdentity{GivenName: id.GivenName, FamilyName: id.FamilyName, Aliases: id.Aliases,
 		DateOfBirth: id.DateOfBirth, Phones: id.Phones, Address: id.Address}
 	for _, d := range id.Documents {
@@ -241,7 +250,7 @@ func (s *Service) sealIdentity(ctx context.Context, q store.Queryer, keyID, pers
 	if r := len(b) % sealPad; r != 0 {
 		b = append(b, strings.Repeat(" ", sealPad-r)...)
 	}
-	return s.vault.Seal(ctx, q, keyID, identityAD(personID), b)
+	return b, nil
 }
 
 // openIdentity decrypts the identity of r. A row without a sealed identity

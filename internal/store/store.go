@@ -9,6 +9,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -116,6 +117,17 @@ func (db *DB) prepared(ctx context.Context, query string) *sql.Stmt {
 type Tx struct {
 	tx      *sql.Tx
 	dialect dialect
+	// conn is the connection tx runs on, for the engine's own bulk path
+	// (InsertRows).
+	conn *sql.Conn
+	// stmts holds the statements InsertRows prepared in tx, by query text;
+	// they close with it.
+	stmts map[string]*sql.Stmt
+	// bulk is set in a transaction of InBulkTx.
+	bulk bool
+	// exprIndex caches, by table, whether SQLite's InsertRows found an
+	// index on an expression.
+	exprIndex map[string]bool
 }
 
 // Exec runs a statement inside the transaction.
@@ -139,11 +151,41 @@ func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // On SQLite the transaction begins IMMEDIATE, so it holds the write lock from
 // its first statement and never fails half-way on a lock upgrade.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.w.BeginTx(ctx, nil)
+	return db.inTx(ctx, false, fn)
+}
+
+// InBulkTx is InTx for a transaction that inserts a great many rows with
+// InsertRows, such as an import of a million cases. On SQLite the writer
+// connection is set up for it before it begins and set back after it ends
+// (see dialect.go): foreign keys are not checked, so fn must insert only
+// rows whose references it has made sure of, and a conflict rolls the
+// whole transaction back. A connection that cannot be set back is closed
+// rather than used again.
+func (db *DB) InBulkTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.inTx(ctx, true, fn)
+}
+
+func (db *DB) inTx(ctx context.Context, bulk bool, fn func(tx *Tx) error) error {
+	conn, err := db.w.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", db.dialect.mapError(err))
 	}
-	if err := fn(&Tx{tx: sqlTx, dialect: db.dialect}); err != nil {
+	defer func() { _ = conn.Close() }() // returns it to the pool, or drops it when marked bad
+	if bulk {
+		defer func() {
+			if err := db.dialect.endBulk(context.WithoutCancel(ctx), conn); err != nil {
+				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
+		if err := db.dialect.beginBulk(ctx, conn); err != nil {
+			return fmt.Errorf("store: begin: %w", db.dialect.mapError(err))
+		}
+	}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", db.dialect.mapError(err))
+	}
+	if err := fn(&Tx{tx: sqlTx, dialect: db.dialect, conn: conn, bulk: bulk}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

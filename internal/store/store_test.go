@@ -3,8 +3,11 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,6 +129,94 @@ func TestPreparedReadsSeeCurrentData(t *testing.T) {
 		var n int
 		if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM no_such_table`), &n); err == nil {
 			t.Fatal("a query on a missing table succeeded")
+		}
+	})
+}
+
+// TestInsertRows inserts more rows than one statement carries, with blobs
+// and NULLs, and checks that a duplicate fails as ErrConflict and that a
+// rolled-back transaction keeps none of them.
+func TestInsertRows(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const n = 600
+		orgs := make([][]any, n)
+		for i := range orgs {
+			orgs[i] = []any{fmt.Sprintf("org%04d", i), fmt.Sprintf("Org %d", i), int64(i), int64(i)}
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertRows(ctx, "organisations", []string{"id", "name", "created_at", "updated_at"}, orgs); err != nil {
+				return err
+			}
+			return tx.InsertRows(ctx, "persons", []string{"id", "org_id", "team_id", "identity_enc", "created_at", "updated_at"},
+				[][]any{{"p1", "org0001", nil, []byte{0, 1, 0xff}, int64(1), int64(2)}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var count int
+		var enc []byte
+		if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM organisations`), &count); err != nil || count != n {
+			t.Fatalf("count = %d, %v; want %d", count, err, n)
+		}
+		if err := db.Scan(db.QueryRow(ctx, `SELECT identity_enc FROM persons WHERE id = 'p1' AND team_id IS NULL`), &enc); err != nil ||
+			!bytes.Equal(enc, []byte{0, 1, 0xff}) {
+			t.Fatalf("blob = %x, %v", enc, err)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertRows(ctx, "organisations", []string{"id", "name", "created_at", "updated_at"},
+				[][]any{{"new", "New", 1, 1}, {"org0003", "Again", 1, 1}})
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("duplicate: err = %v, want ErrConflict", err)
+		}
+		if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM organisations`), &count); err != nil || count != n {
+			t.Fatalf("after the failed insert count = %d, %v; want %d", count, err, n)
+		}
+	})
+}
+
+// TestInBulkTx checks that a bulk transaction runs without foreign-key
+// checks and with a larger cache on SQLite, that the writer is set back
+// afterwards whether it commits or not, and that it commits and rolls back
+// as InTx does.
+func TestInBulkTx(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		pragma := func(row func(ctx context.Context, query string, args ...any) *sql.Row, name string) int {
+			var v int
+			if err := row(ctx, `PRAGMA `+name).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		rows := [][]any{{"o1", "Org 1", 1, 1}}
+		err := db.InBulkTx(ctx, func(tx *store.Tx) error {
+			if db.Engine() == "sqlite" {
+				if fk, cache := pragma(tx.QueryRow, "foreign_keys"), pragma(tx.QueryRow, "cache_size"); fk != 0 || cache > -32768 {
+					t.Errorf("inside: foreign_keys %d, cache_size %d", fk, cache)
+				}
+			}
+			return tx.InsertRows(ctx, "organisations", []string{"id", "name", "created_at", "updated_at"}, rows)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.InBulkTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertRows(ctx, "organisations", []string{"id", "name", "created_at", "updated_at"},
+				[][]any{{"o2", "Org 2", 1, 1}, {"o1", "Again", 1, 1}})
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("conflict: %v", err)
+		}
+		var n int
+		if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM organisations`), &n); err != nil || n != 1 {
+			t.Fatalf("organisations = %d, %v; want 1", n, err)
+		}
+		if db.Engine() == "sqlite" {
+			if fk, cache := pragma(db.Raw().QueryRowContext, "foreign_keys"), pragma(db.Raw().QueryRowContext, "cache_size"); fk != 1 || cache != -32768 {
+				t.Errorf("after: foreign_keys %d, cache_size %d", fk, cache)
+			}
 		}
 	})
 }

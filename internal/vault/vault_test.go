@@ -626,3 +626,39 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	})
 }
+
+// TestFreshKey seals with a key made in memory, stores the key's row with
+// the bulk path, and opens the value with the vault as any reader would.
+func TestFreshKey(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		if _, err := f.v.FreshKey("blind-index"); err == nil {
+			t.Fatal("FreshKey accepted the blind-index purpose")
+		}
+		k, err := f.v.FreshKey("person")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ad := vault.AD{Table: "persons", Field: "identity", RecordID: "p1"}
+		sealed, err := k.Seal(ad, []byte("Amina"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := k.Seal(vault.AD{Table: "persons"}, []byte("x")); err == nil {
+			t.Fatal("Seal accepted an incomplete AD")
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.InsertRows(ctx, vault.KeyTable, vault.KeyColumns, [][]any{k.Row()})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.fresh(t).OpenString(ctx, db, k.ID, ad, sealed)
+		if err != nil || got != "Amina" {
+			t.Fatalf("Open = %q, %v", got, err)
+		}
+		if _, err := f.v.Open(ctx, db, k.ID, vault.AD{Table: "persons", Field: "identity", RecordID: "p2"}, sealed); !errors.Is(err, vault.ErrTampered) {
+			t.Fatalf("Open for another record: err = %v, want ErrTampered", err)
+		}
+	})
+}

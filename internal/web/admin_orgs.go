@@ -45,6 +45,10 @@ type adminOrgData struct {
 	// CanTeams is true when the reader may create teams.
 	CanTeams bool
 	Done     string
+	// Retention is the organisation's retention of closed cases.
+	Retention *adminRetentionData
+	// ExportKey is the key exports to the organisation are encrypted to.
+	ExportKey *adminExportKeyData
 }
 
 // adminCountryOptions lists every country named in lang, sorted by that name.
@@ -184,9 +188,20 @@ func (w *Web) renderAdminOrg(rw http.ResponseWriter, r *http.Request, status int
 	} else if _, ok := v.Values["name"]; !ok {
 		v.Values["name"], v.Values["country"] = o.Name, o.Country
 	}
+	ret, err := w.adminOrgRetention(r, o.ID, v.Values)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	key, err := w.adminOrgExportKey(r, o.ID, v.Values)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
 	v.Data = &adminOrgData{Org: w.adminOrgRowFor(r, o), Countries: adminCountryOptions(w.locale(r).Code()), Teams: teams,
-		CanTeams: adminNeedTeamCreate.held(p),
-		Done:     adminDone(r, adminDoneOrgCreated, adminDoneOrgUpdated, adminDoneTeamCreated)}
+		CanTeams: adminNeedTeamCreate.held(p), Retention: ret, ExportKey: key,
+		Done: adminDone(r, adminDoneOrgCreated, adminDoneOrgUpdated, adminDoneTeamCreated, adminDoneRetention,
+			adminDoneExportKey)}
 	w.render(rw, r, status, pageAdminOrg, v)
 }
 

@@ -45,9 +45,13 @@ func adminSamples(now time.Time) map[page][]view {
 		},
 		pageAdminOrg: {
 			{Data: &adminOrgData{Org: org, Countries: countries, CanTeams: true, Done: adminDoneOrgCreated,
-				Teams: nil}, Values: map[string]string{"name": "", "country": "", "team_name": "x"},
-				Fields: map[string]string{"name": "required", "country": "invalid_country_code", "team_name": "too_long"}},
-			{Data: &adminOrgData{Org: adminOrgRow{ID: "o2", Name: "Demo", IsDemo: true}, Done: adminDoneOrgUpdated}},
+				Teams: nil, Retention: &adminRetentionData{CanEdit: true, Min: 30, Max: 36500}},
+				Values: map[string]string{"name": "", "country": "", "team_name": "x", "closed_case_days": "7"},
+				Fields: map[string]string{"name": "required", "country": "invalid_country_code", "team_name": "too_long",
+					"closed_case_days": errOutOfRange, "confirm": "required"}},
+			{Data: &adminOrgData{Org: adminOrgRow{ID: "o2", Name: "Demo", IsDemo: true}, Done: adminDoneOrgUpdated,
+				Retention: &adminRetentionData{Days: 365, UpdatedAt: now}}},
+			{Data: &adminOrgData{Org: org, Done: adminDoneRetention, Retention: &adminRetentionData{Days: 1, CanEdit: true}}},
 			{Data: &adminOrgData{Org: org, Done: adminDoneTeamCreated}, Error: errBadRequest},
 		},
 		pageAdminUsers: {

@@ -29,20 +29,29 @@ type caseHeader struct {
 	Tabs []string
 	// Alerts counts the case's open alerts, shown as a badge.
 	Alerts int
+	// alerts are the alerts Alerts counts, most urgent first, for the tabs
+	// that list them (caseAlerts).
+	alerts []detention.Alert
 }
 
 // caseFor loads the case named by the request's {id} for the tab, as the
-// principal may see it, and the header the tab page shows. A case out of
-// reach answers 404 (never 403, so that another organisation cannot learn
-// that an id exists); it reports false when it has answered.
+// principal may see it, and the header the tab page shows, with the case's
+// open detention and consular alerts (caseAlerts). A case out of reach
+// answers 404 (never 403, so that another organisation cannot learn that
+// an id exists); it reports false when it has answered.
 func (w *Web) caseFor(rw http.ResponseWriter, r *http.Request, tab string) (cases.Case, caseHeader, bool) {
 	c, err := w.cas.Get(r.Context(), authn.PrincipalFrom(r.Context()), r.PathValue("id"))
 	if err != nil {
 		w.caseFail(rw, r, err)
 		return cases.Case{}, caseHeader{}, false
 	}
-	return c, caseHeader{ID: c.ID, Number: c.Number, Status: string(c.Status), Risk: string(c.Risk), Tab: tab,
-		Tabs: caseTabs}, true
+	h := caseHeader{ID: c.ID, Number: c.Number, Status: string(c.Status), Risk: string(c.Risk), Tab: tab, Tabs: caseTabs}
+	if h.alerts, err = w.caseAlerts(r, c); err != nil {
+		w.caseFail(rw, r, err)
+		return cases.Case{}, caseHeader{}, false
+	}
+	h.Alerts = len(h.alerts)
+	return c, h, true
 }
 
 // caseRecord is the access record of the case named by the request's {id},

@@ -19,6 +19,7 @@ import (
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
 )
@@ -47,7 +48,8 @@ const (
 )
 
 var allPages = slices.Concat([]page{pageLogin, pageLoginTOTP, pageEnrol, pageRecovery, pagePassword, pageHome,
-	pageSessions, pageTokens, pageTokenCreated, pageError}, adminPages, commitmentPages)
+	pageSessions, pageTokens, pageTokenCreated, pageError}, adminPages, commitmentPages, casePages, inboxPages,
+	caseProtectionPages, []page{pageDetentionReference}, exportPages, caseListPages, caseImportPages)
 
 // layoutFile is the page around every page's content; sharedFile defines
 // the pieces pages share. Neither is a page.
@@ -164,6 +166,13 @@ type nav struct {
 	// Admin is true when that someone may administer anything: the link to
 	// the administration pages is shown.
 	Admin bool
+	// Cases is true when that someone may read cases: the link to the case
+	// list is shown.
+	Cases bool
+	// Inbox is true when that someone has an inbox (inbox.go): the link to
+	// it is shown, with InboxCount, the number of items waiting there.
+	Inbox      bool
+	InboxCount int
 }
 
 // adminPerms are the permissions any of which makes the administration
@@ -205,6 +214,8 @@ type selectField struct {
 	Required bool
 	// Error is the field's error, nil for none.
 	Error *fieldError
+	// TestID names the element for browser tests; "" for none.
+	TestID string
 }
 
 // SelectField makes the select field name of v's form: its choices are
@@ -216,6 +227,12 @@ func (v view) SelectField(name, label, empty string, options []option) selectFie
 // Require returns f with a choice required.
 func (f selectField) Require() selectField {
 	f.Required = true
+	return f
+}
+
+// Test returns f with the name browser tests find it by.
+func (f selectField) Test(id string) selectField {
+	f.TestID = id
 	return f
 }
 
@@ -231,12 +248,20 @@ type textField struct {
 	Value       string
 	// Error is the field's error, nil for none.
 	Error *fieldError
+	// NotRequired is true for a field that may be left empty.
+	NotRequired bool
 }
 
 // TextField makes the text field name of v's form, with v's value and
 // error.
 func (v view) TextField(name, label, hint string, maxLength int) textField {
 	return textField{Name: name, Label: label, Hint: hint, MaxLength: maxLength, Value: v.Val(name), Error: v.FieldError(name)}
+}
+
+// Optional returns f with a value no longer required.
+func (f textField) Optional() textField {
+	f.NotRequired = true
+	return f
 }
 
 // render answers with page p and status, in the language of the request.
@@ -246,6 +271,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, p page
 	loc := w.locale(r)
 	v.Stylesheet = w.static.url
 	v.Nav = navFor(r)
+	v.Nav.Inbox, v.Nav.InboxCount = w.inboxBadge(r, v.Nav)
 	v.Langs = langLinks(r, loc.Code())
 	v.Status = status
 	var buf bytes.Buffer
@@ -277,6 +303,7 @@ func navFor(r *http.Request) nav {
 		Account: complete,
 		SignOut: sess != nil,
 		Admin:   complete && slices.ContainsFunc(adminPerms, p.Can),
+		Cases:   complete && p.Can(cases.PermRead),
 	}
 }
 

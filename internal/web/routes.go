@@ -40,6 +40,13 @@ func (w *Web) Routes() []authn.Route {
 	}
 	pages = append(pages, w.adminRoutes()...)
 	pages = append(pages, w.commitmentRoutes()...)
+	pages = append(pages, w.caseRoutes()...)
+	pages = append(pages, w.detentionReferenceRoutes()...)
+	pages = append(pages, w.inboxRoutes()...)
+	pages = append(pages, w.caseProtectionRoutes()...)
+	pages = append(pages, w.caseListRoutes()...)
+	pages = append(pages, w.exportRoutes()...)
+	pages = append(pages, w.caseImportRoutes()...)
 	for i := range pages {
 		pages[i].Handler = withLanguage(pages[i].Handler)
 	}

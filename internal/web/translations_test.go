@@ -140,6 +140,13 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	}
 	maps.Copy(samples, commitmentSamples(now))
 	maps.Copy(samples, adminSamples(now))
+	maps.Copy(samples, caseSamples(now))
+	maps.Copy(samples, inboxSamples(now))
+	maps.Copy(samples, detentionReferenceSamples())
+	maps.Copy(samples, caseProtectionSamples(now))
+	maps.Copy(samples, exportSamples(now))
+	maps.Copy(samples, caseListSamples(now))
+	maps.Copy(samples, caseImportSamples(now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
 	renderEveryPage(t, samples, allPages, r, "/", func(what string, lang i18n.Language, body string) {
 		contains(t, what, body, `data-testid="lang-switcher"`,

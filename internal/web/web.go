@@ -34,12 +34,17 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/caseexport"
+	"github.com/amparo-project/amparo/internal/caseimport"
 	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/i18n"
+	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
+	"github.com/amparo-project/amparo/internal/retention"
 )
 
 // Web holds the collaborators of the page handlers and the parsed templates.
@@ -51,7 +56,12 @@ type Web struct {
 	cas    *cases.Service
 	det    *detention.Service
 	ref    *referrals.Service
+	exp    *caseexport.Service
+	inbox  *inbox.Service
+	ret    *retention.Service
+	imp    *caseimport.Service
 	audit  *audit.Log
+	clock  clock.Clock
 	logger *slog.Logger
 	i18n   *i18n.Catalog
 	// pages holds each page's templates by language code.
@@ -65,8 +75,11 @@ type Web struct {
 func New(c Config) *Web {
 	cat := i18n.MustLoad()
 	css := newAsset("app", ".css", "text/css; charset=utf-8", mustRead("static/app.css"))
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
 	return &Web{acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
-		audit: c.Audit, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
+		exp: c.Exports, inbox: c.Inbox, ret: c.Retention, imp: c.CaseImport, audit: c.Audit, clock: c.Clock, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
 }
 
 // Config holds the collaborators of the page handlers.
@@ -77,8 +90,15 @@ type Config struct {
 	Cases       *cases.Service
 	Detention   *detention.Service
 	Referrals   *referrals.Service
+	Exports     *caseexport.Service
+	Inbox       *inbox.Service
+	Retention   *retention.Service
+	CaseImport  *caseimport.Service
 	Audit       *audit.Log
-	Logger      *slog.Logger
+	// Clock tells the pages the time, such as how long a person has been
+	// held; nil means the system clock.
+	Clock  clock.Clock
+	Logger *slog.Logger
 }
 
 // Deny answers a request the server refused for one of the pages: a

@@ -20,11 +20,19 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/caseexport"
+	"github.com/amparo-project/amparo/internal/caseimport"
+	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
+	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/password"
+	"github.com/amparo-project/amparo/internal/persons"
+	"github.com/amparo-project/amparo/internal/referrals"
+	"github.com/amparo-project/amparo/internal/retention"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/store/storetest"
@@ -42,6 +50,11 @@ type stack struct {
 	clock *clock.Fake
 	org   accounts.Organisation
 	logs  *syncbuf.Buffer
+	// The protection services, for tests of the case pages.
+	per *persons.Service
+	cas *cases.Service
+	det *detention.Service
+	ref *referrals.Service
 }
 
 func newStack(t *testing.T) *stack {
@@ -66,7 +79,17 @@ func newStack(t *testing.T) *stack {
 	if err := com.SeedShipped(ctx); err != nil {
 		t.Fatal(err)
 	}
-	w := New(Config{Accounts: acc, Commitments: com, Audit: log, Logger: logger})
+	per := persons.New(persons.Config{DB: db, Vault: v, Audit: log, Clock: clk})
+	det := detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: clk})
+	cas := cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: clk, Identities: per, Alerts: det})
+	ref := referrals.New(referrals.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Consent: per})
+	imp := caseimport.New(caseimport.Config{DB: db, Persons: per, Cases: cas, Audit: log, Clock: clk})
+	exp := caseexport.New(caseexport.Config{DB: db, Audit: log, Clock: clk, Auth: acc, Cases: cas, Persons: per,
+		Detention: det, Referrals: ref})
+	box := inbox.New(inbox.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Detention: det, Accounts: acc})
+	ret := retention.New(retention.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Persons: per})
+	w := New(Config{Accounts: acc, Commitments: com, Persons: per, Cases: cas, Detention: det, Referrals: ref,
+		Exports: exp, Inbox: box, Retention: ret, CaseImport: imp, Audit: log, Clock: clk, Logger: logger})
 	h := server.New(server.Options{
 		Accounts: acc, Logger: logger, Metrics: httpx.NewMetrics(), HSTS: true,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },
@@ -78,7 +101,7 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, srv: srv, acc: acc, db: db, clock: clk, org: org, logs: logs}
+	return &stack{t: t, srv: srv, acc: acc, db: db, clock: clk, org: org, logs: logs, per: per, cas: cas, det: det, ref: ref}
 }
 
 // testPassword is long enough and not on the common-password list.

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 
-package notify
+// Package smtptest is a minimal SMTP server (RFC 5321) for tests: EHLO,
+// STARTTLS when given a certificate, AUTH PLAIN, MAIL, RCPT, DATA, RSET,
+// NOOP and QUIT, on 127.0.0.1 with a port of its own. It records what it
+// received, so that a test can check what a mailer really sent over the
+// wire. The notify package's tests and the end-to-end digest tests share it.
+package smtptest
 
 import (
 	"bufio"
@@ -19,36 +24,38 @@ import (
 	"time"
 )
 
-// smtpd is a minimal SMTP server (RFC 5321) for the tests: EHLO, STARTTLS
-// when given a certificate, AUTH PLAIN, MAIL, RCPT, DATA, RSET, NOOP, QUIT,
-// on 127.0.0.1 with a port of its own. It records what it received.
-type smtpd struct {
-	addr *net.TCPAddr
+// Server is a running test SMTP server.
+type Server struct {
+	// Addr is where it listens.
+	Addr *net.TCPAddr
 
-	// Settings, fixed before the first connection.
-	user, pass  string           // AUTH PLAIN accepts only these; "" offers no AUTH
-	cert        *tls.Certificate // offers STARTTLS when set
-	refuseRcpt  bool             // answers RCPT with 550
-	silent      bool             // accepts connections and never answers
-	requireAuth bool
+	// Settings, fixed in Start's configure before the first connection.
+	User, Pass  string           // AUTH PLAIN accepts only these; "" offers no AUTH
+	Cert        *tls.Certificate // offers STARTTLS when set
+	RefuseRcpt  bool             // answers RCPT with 550
+	Silent      bool             // accepts connections and never answers
+	RequireAuth bool             // refuses MAIL before AUTH
 
 	mu       sync.Mutex
-	received []received
+	received []Message
 	commands []string // every command line, as sent (AUTH arguments hidden)
 	lineErrs []string // protocol faults seen, such as a bare LF
 }
 
-type received struct {
-	from   string
-	rcpts  []string
-	data   []byte // raw, CRLFs kept, dot-stuffing undone
-	authed string
-	tls    bool
+// Message is one message received.
+type Message struct {
+	From   string
+	Rcpts  []string
+	Data   []byte // raw, CRLFs kept, dot-stuffing undone
+	Authed string // the user who authenticated, "" for none
+	TLS    bool   // sent after STARTTLS
 }
 
-func startSMTPD(t *testing.T, configure func(*smtpd)) *smtpd {
+// Start starts a server, set up by configure (nil for the defaults), and
+// stops it when the test ends.
+func Start(t testing.TB, configure func(*Server)) *Server {
 	t.Helper()
-	s := &smtpd{}
+	s := &Server{}
 	if configure != nil {
 		configure(s)
 	}
@@ -56,7 +63,7 @@ func startSMTPD(t *testing.T, configure func(*smtpd)) *smtpd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.addr = ln.Addr().(*net.TCPAddr)
+	s.Addr = ln.Addr().(*net.TCPAddr)
 	var wg sync.WaitGroup
 	var conns sync.Map
 	t.Cleanup(func() {
@@ -73,7 +80,7 @@ func startSMTPD(t *testing.T, configure func(*smtpd)) *smtpd {
 			conns.Store(c, true)
 			wg.Go(func() {
 				defer c.Close()
-				if s.silent {
+				if s.Silent {
 					_, _ = c.Read(make([]byte, 1)) // until the client gives up
 					return
 				}
@@ -84,19 +91,29 @@ func startSMTPD(t *testing.T, configure func(*smtpd)) *smtpd {
 	return s
 }
 
-func (s *smtpd) messages() []received {
+// Messages returns the messages received so far, in order.
+func (s *Server) Messages() []Message {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]received(nil), s.received...)
+	return append([]Message(nil), s.received...)
 }
 
-func (s *smtpd) log() []string {
+// Log returns every command line received so far, as sent (AUTH arguments
+// hidden).
+func (s *Server) Log() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.commands...)
 }
 
-func (s *smtpd) serve(conn net.Conn) {
+// LineErrors returns the protocol faults seen, such as a bare LF.
+func (s *Server) LineErrors() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.lineErrs...)
+}
+
+func (s *Server) serve(conn net.Conn) {
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
 	r, w := bufio.NewReader(conn), bufio.NewWriter(conn)
 	reply := func(lines ...string) bool {
@@ -117,7 +134,7 @@ func (s *smtpd) serve(conn net.Conn) {
 		}
 		return strings.TrimRight(l, "\r\n"), true
 	}
-	var cur received
+	var cur Message
 	isTLS := false
 	authed := ""
 	if !reply("220 smtpd.test ESMTP") {
@@ -140,54 +157,54 @@ func (s *smtpd) serve(conn net.Conn) {
 		switch verb {
 		case "EHLO":
 			ext := []string{"250-smtpd.test", "250-8BITMIME"}
-			if s.cert != nil && !isTLS {
+			if s.Cert != nil && !isTLS {
 				ext = append(ext, "250-STARTTLS")
 			}
-			if s.user != "" {
+			if s.User != "" {
 				ext = append(ext, "250-AUTH PLAIN")
 			}
 			ext = append(ext, "250 SIZE 1000000")
 			reply(ext...)
 		case "STARTTLS":
-			if s.cert == nil || isTLS {
+			if s.Cert == nil || isTLS {
 				reply("502 not offered")
 				continue
 			}
 			reply("220 go ahead")
-			tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*s.cert}})
+			tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*s.Cert}})
 			if tc.Handshake() != nil {
 				return
 			}
 			conn, isTLS = tc, true
 			r, w = bufio.NewReader(tc), bufio.NewWriter(tc)
-			cur, authed = received{}, ""
+			cur, authed = Message{}, ""
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
 			raw, err := base64.StdEncoding.DecodeString(resp)
 			parts := strings.Split(string(raw), "\x00")
-			if !strings.EqualFold(mech, "PLAIN") || err != nil || len(parts) != 3 || parts[1] != s.user || parts[2] != s.pass {
+			if !strings.EqualFold(mech, "PLAIN") || err != nil || len(parts) != 3 || parts[1] != s.User || parts[2] != s.Pass {
 				reply("535 5.7.8 authentication failed")
 				continue
 			}
 			authed = parts[1]
 			reply("235 2.7.0 ok")
 		case "MAIL":
-			if s.requireAuth && authed == "" {
+			if s.RequireAuth && authed == "" {
 				reply("530 5.7.0 authentication required")
 				continue
 			}
-			cur = received{from: addrArg(arg, "FROM:")}
+			cur = Message{From: addrArg(arg, "FROM:")}
 			reply("250 ok")
 		case "RCPT":
-			if s.refuseRcpt {
+			if s.RefuseRcpt {
 				// Real servers echo the address; the client must not.
 				reply("550 5.1.1 <" + addrArg(arg, "TO:") + ">: recipient address rejected")
 				continue
 			}
-			cur.rcpts = append(cur.rcpts, addrArg(arg, "TO:"))
+			cur.Rcpts = append(cur.Rcpts, addrArg(arg, "TO:"))
 			reply("250 ok")
 		case "DATA":
-			if len(cur.rcpts) == 0 {
+			if len(cur.Rcpts) == 0 {
 				reply("503 no recipients")
 				continue
 			}
@@ -208,14 +225,14 @@ func (s *smtpd) serve(conn net.Conn) {
 				}
 				data = append(data, strings.TrimPrefix(l, ".")...)
 			}
-			cur.data, cur.authed, cur.tls = data, authed, isTLS
+			cur.Data, cur.Authed, cur.TLS = data, authed, isTLS
 			s.mu.Lock()
 			s.received = append(s.received, cur)
 			s.mu.Unlock()
-			cur = received{}
+			cur = Message{}
 			reply("250 queued")
 		case "RSET":
-			cur = received{}
+			cur = Message{}
 			reply("250 ok")
 		case "NOOP":
 			reply("250 ok")
@@ -240,8 +257,8 @@ func addrArg(arg, prefix string) string {
 	return strings.TrimSuffix(strings.TrimPrefix(a, "<"), ">")
 }
 
-// selfSigned returns a certificate for 127.0.0.1 and a pool trusting it.
-func selfSigned(t *testing.T) (*tls.Certificate, *x509.CertPool) {
+// SelfSigned returns a certificate for 127.0.0.1 and a pool trusting it.
+func SelfSigned(t testing.TB) (*tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
