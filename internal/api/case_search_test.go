@@ -85,7 +85,7 @@ func TestCaseSearchAndSavedSearches(t *testing.T) {
 				Body: map[string]any{"name": "Amina", "criteria": map[string]string{"phone": "+212600000111"}}, ExpectedStatus: 422,
 				ExpectedContent: []string{field("criteria.phone", "unknown")}},
 			{Name: "an unknown field changes nothing", Method: "POST", URL: "/api/v1/saved-searches", As: "caseworker",
-				Body: map[string]any{"name": "x", "criteria": map[string]string{"risk": "low"}, "owner_id": f.users["supervisor"].ID},
+				Body:           map[string]any{"name": "x", "criteria": map[string]string{"risk": "low"}, "owner_id": f.users["supervisor"].ID},
 				ExpectedStatus: 422},
 			{Name: "the name is taken", Method: "POST", URL: "/api/v1/saved-searches", As: "caseworker",
 				Body: map[string]any{"name": "Moroccan, high risk", "criteria": map[string]string{"risk": "low"}}, ExpectedStatus: 422,

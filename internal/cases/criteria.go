@@ -30,10 +30,10 @@ var CriteriaParams = []string{"status", "concern", "risk", "owner_id", "team_id"
 const riskUnassessedParam = "unassessed"
 
 // ParseCriteria reads the criteria in q, ignoring parameters not in
-// CriteriaParams (the caller decides whether those are errors). It checks
-// only what the query string's form decides (one value per parameter,
-// dates, the direction); List checks the values themselves. Problems come
-// back as one ValidationError naming every parameter at fault.
+// CriteriaParams (the caller decides whether those are errors), and checks
+// them as List does, but for the alert kind, which only List knows.
+// Problems come back as one ValidationError naming every parameter at
+// fault.
 func ParseCriteria(q url.Values) (Criteria, error) {
 	v := &ValidationError{}
 	get := func(name string) string {
@@ -77,6 +77,9 @@ func ParseCriteria(q url.Values) (Criteria, error) {
 		f.OpenedBefore = to.AddDate(0, 0, 1)
 	}
 	c.Sort = Sort(get("sort"))
+	if !c.Sort.Valid() {
+		v.Add("sort", CodeUnknown)
+	}
 	switch get("dir") {
 	case "", "desc":
 	case "asc":
@@ -84,6 +87,7 @@ func ParseCriteria(q url.Values) (Criteria, error) {
 	default:
 		v.Add("dir", CodeUnknown)
 	}
+	c.Filter.normalise(v)
 	return c, v.OrNil()
 }
 

@@ -16,6 +16,7 @@ import (
 )
 
 func TestCriteriaRoundTrip(t *testing.T) {
+	id := "0123456789abcdefghjkmnpqrs"
 	for _, r := range []struct {
 		query string
 		want  string // canonical form; "" when query already is
@@ -24,8 +25,9 @@ func TestCriteriaRoundTrip(t *testing.T) {
 		{"status=new", ""},
 		{"risk=unassessed&sort=risk&dir=asc", "dir=asc&risk=unassessed&sort=risk"},
 		{"opened_from=2026-01-31&opened_to=2026-02-28", ""},
-		{"alert=past_legal_maximum&country=MEX&admin1=MX-CHP&nationality=HND&number=2026-00007&owner_id=x&team_id=y&concern=health",
-			"admin1=MX-CHP&alert=past_legal_maximum&concern=health&country=MEX&nationality=HND&number=2026-00007&owner_id=x&team_id=y"},
+		{"alert=past_legal_maximum&country=MEX&admin1=MX-CHP&nationality=HND&number=2026-00007&owner_id=" + id + "&team_id=" + id + "&concern=health",
+			"admin1=MX-CHP&alert=past_legal_maximum&concern=health&country=MEX&nationality=HND&number=2026-00007&owner_id=" + id +
+				"&team_id=" + id},
 		{"sort=updated&dir=desc&lang=fr", ""},
 	} {
 		q, err := url.ParseQuery(r.query)
@@ -50,7 +52,7 @@ func TestCriteriaRoundTrip(t *testing.T) {
 		t.Errorf("opened_to includes its day: before %v, want %v", c.Filter.OpenedBefore, want)
 	}
 	_, err := cases.ParseCriteria(url.Values{"status": {"new", "closed"}, "opened_from": {"31/01/2026"}, "dir": {"up"},
-		"risk": {""}})
+		"risk": {""}, "nationality": {"XX"}, "sort": {"colour"}})
 	var ve *cases.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("bad criteria: %v", err)
@@ -60,7 +62,8 @@ func TestCriteriaRoundTrip(t *testing.T) {
 		fields = append(fields, fe.Field+":"+fe.Code)
 	}
 	slices.Sort(fields)
-	if want := []string{"dir:unknown", "opened_from:invalid_date", "status:invalid"}; !slices.Equal(fields, want) {
+	if want := []string{"dir:unknown", "nationality:unknown_country", "opened_from:invalid_date", "sort:unknown",
+		"status:invalid"}; !slices.Equal(fields, want) {
 		t.Errorf("errors %v, want %v", fields, want)
 	}
 	if got := cases.UnknownParams(url.Values{"status": {"new"}, "name": {"x"}, "cursor": {"c"}, "lang": {"fr"}}, "cursor"); !slices.Equal(got, []string{"lang", "name"}) {
