@@ -155,12 +155,12 @@ func TestCaseList(t *testing.T) {
 func TestSavedSearchPages(t *testing.T) {
 	t.Parallel()
 	f := newCaseFixture(t)
-	res := f.page(f.cw, "/cases?nationality=HND&sort=opened", `data-testid="save-search"`,
+	f.page(f.cw, "/cases?nationality=HND&sort=opened", `data-testid="save-search"`,
 		`<input type="hidden" name="nationality" value="HND">`, `<input type="hidden" name="sort" value="opened">`)
 	if !strings.Contains(f.page(f.cw, "/cases").body, "No saved searches yet.") {
 		t.Error("an unfiltered list offers no hint to save a search")
 	}
-	res = f.cw.post("/saved-searches", url.Values{"search_name": {"Honduras"}, "shared": {"yes"}, "nationality": {"HND"},
+	res := f.cw.post("/saved-searches", url.Values{"search_name": {"Honduras"}, "shared": {"yes"}, "nationality": {"HND"},
 		"sort": {"opened"}})
 	expect(t, "save", res, http.StatusSeeOther, "/cases?nationality=HND&sort=opened")
 	res = f.cw.post("/saved-searches", url.Values{"search_name": {"Honduras"}, "risk": {"high"}})

@@ -171,7 +171,7 @@ func (s *Server) serve(conn net.Conn) {
 				continue
 			}
 			reply("220 go ahead")
-			tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*s.Cert}})
+			tc := tls.Server(conn, &tls.Config{Certificates: []tls.Certificate{*s.Cert}, MinVersion: tls.VersionTLS12})
 			if tc.Handshake() != nil {
 				return
 			}
