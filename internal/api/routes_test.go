@@ -311,6 +311,11 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 			return w.newReferral(t).ID, true
 		}
 		return w.referral.ID, true
+	case "case-imports":
+		// Import jobs live in the memory of the server that runs them
+		// (caseimport.Jobs) and end with it: an unknown job id is what
+		// every caller, and organisation B above all, must get 404 for.
+		return ids.New(), true
 	case "received":
 		return w.referral.ID, true
 	case "saved-searches":

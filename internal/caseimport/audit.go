@@ -11,11 +11,7 @@ import (
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/requestid"
 	"github.com/amparo-project/amparo/internal/store"
-	"github.com/amparo-project/amparo/internal/vault"
 )
-
-// keyColumns are the data keys' columns, as vault.FreshKey.Row fills them.
-var keyColumns = vault.KeyColumns
 
 // idLen is the length of a record id (internal/ids).
 const idLen = 26

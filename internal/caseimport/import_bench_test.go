@@ -33,7 +33,7 @@ func BenchmarkImport(b *testing.B) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	var file bytes.Buffer
-	if err := demo.WriteCases(&file, benchRows, now); err != nil {
+	if err := demo.WriteCases(&file, 1, benchRows, now); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

@@ -21,7 +21,7 @@ func TestJobs(t *testing.T) {
 		f := newFixture(t, a)
 		ctx := context.Background()
 		var file bytes.Buffer
-		if err := demo.WriteCases(&file, 2000, a.Clock.Now()); err != nil {
+		if err := demo.WriteCases(&file, 1, 2000, a.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		p := f.supervisor.Principal

@@ -19,6 +19,7 @@ import (
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tabular"
+	"github.com/amparo-project/amparo/internal/vault"
 )
 
 // chunkRows is how many rows travel together from the reader to a worker
@@ -147,20 +148,22 @@ func (r *run) run(ctx context.Context, src io.Reader, q store.Queryer, tx *store
 func (r *run) readFile(ctx context.Context, src io.Reader, work, ordered chan<- *chunk) {
 	defer close(ordered)
 	defer close(work)
-	cur := &chunk{done: make(chan struct{})}
-	send := func() bool {
+	newChunk := func() *chunk { return &chunk{recs: make([]tabular.Record, 0, chunkRows), done: make(chan struct{})} }
+	cur := newChunk()
+	// send passes the chunk on; once ctx ends it drops it, and the reading
+	// stops at the next read of the file.
+	send := func() {
 		if len(cur.recs) == 0 {
-			return true
+			return
 		}
 		for _, ch := range []chan<- *chunk{work, ordered} {
 			select {
 			case ch <- cur:
 			case <-ctx.Done():
-				return false
+				return
 			}
 		}
-		cur = &chunk{recs: make([]tabular.Record, 0, chunkRows), done: make(chan struct{})}
-		return true
+		cur = newChunk()
 	}
 	tabular.Read(&countingReader{ctx: ctx, r: src, n: &r.read}, tabular.Options{
 		MaxRows: maxRows, MaxCell: maxCell, MaxXLSXBytes: MaxXLSXBytes,
@@ -368,7 +371,7 @@ func (r *run) gather(ctx context.Context, tx *store.Tx, rows []prepared) error {
 // flush inserts the gathered rows: data keys first, then persons, then
 // cases, as their foreign keys need.
 func (r *run) flush(ctx context.Context, tx *store.Tx) error {
-	if err := tx.InsertRows(ctx, "data_keys", keyColumns, r.keys); err != nil {
+	if err := tx.InsertRows(ctx, vault.KeyTable, vault.KeyColumns, r.keys); err != nil {
 		return err
 	}
 	if err := r.personBatch.Insert(ctx, tx); err != nil {

@@ -47,7 +47,7 @@ func writeDemoCSV(file string, n int) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.WriteCases(f, n, time.Now().UTC()); err != nil {
+	if err := demo.WriteCases(f, 1, n, time.Now().UTC()); err != nil {
 		_ = f.Close()
 		return err
 	}

@@ -58,10 +58,16 @@ func Cases(ctx context.Context, db *store.DB, acc *accounts.Service, imp *caseim
 	if err != nil {
 		return caseimport.Report{}, fmt.Errorf("demo caseworker (run amparo demo first): %w", err)
 	}
+	// A later run numbers its persons after those of earlier ones, so that
+	// their demo document numbers stay distinct.
+	var held int
+	if err := db.Scan(db.QueryRow(ctx, `SELECT COUNT(*) FROM persons WHERE org_id = ?`, orgID), &held); err != nil {
+		return caseimport.Report{}, err
+	}
 	// The rows are generated as the importer reads them: no file, and
 	// memory bounded whatever n is.
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(WriteCases(pw, n, now)) }()
+	go func() { pw.CloseWithError(WriteCases(pw, held+1, n, now)) }()
 	defer pr.Close()
 	return imp.Import(ctx, access.System, pr, 0, caseimport.Options{OrgID: orgID, OwnerID: owner,
 		Progress: progress})
@@ -88,10 +94,10 @@ var CaseColumns = []string{"given_name", "family_name", "birth_date", "sex", "na
 	"document_number", "phone", "languages", "country", "admin1", "vulnerabilities", "concerns", "risk", "status", "opened"}
 
 // WriteCases writes n clearly synthetic rows as CSV with CaseColumns: the
-// persons are "Demo Person 000001" and so on, with demo document and phone
-// numbers, and the rest drawn from the vocabularies, the same for the same
-// n and now. Benchmarks import this file.
-func WriteCases(w io.Writer, n int, now time.Time) error {
+// persons are "Demo Person 000001" and so on from number first, with demo
+// document and phone numbers, and the rest drawn from the vocabularies,
+// the same for the same arguments. Benchmarks import this file.
+func WriteCases(w io.Writer, first, n int, now time.Time) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	cw := csv.NewWriter(bw)
 	if err := cw.Write(CaseColumns); err != nil {
@@ -100,7 +106,7 @@ func WriteCases(w io.Writer, n int, now time.Time) error {
 	rng := rand.New(rand.NewPCG(1, 2)) // #nosec G404 -- synthetic demo data, not a secret
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
 	rec := make([]string, len(CaseColumns))
-	for i := 1; i <= n; i++ {
+	for i := first; i < first+n; i++ {
 		num := fmt.Sprintf("%06d", i)
 		born := now.AddDate(-rng.IntN(70), 0, -rng.IntN(365))
 		concerns := pick(demoConcerns)

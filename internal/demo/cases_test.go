@@ -45,6 +45,13 @@ func TestCases(t *testing.T) {
 		if err != nil || len(found) != 1 {
 			t.Fatalf("search = %v, %v", found, err)
 		}
+		// A second run adds as many again, numbered after the first.
+		if rep, err := demo.Cases(ctx, a.DB, a.Accounts, a.CaseImport, 5, a.Clock.Now(), nil); err != nil || rep.Created != 5 {
+			t.Fatalf("a second run = %+v, %v", rep, err)
+		}
+		if found, err := a.Persons.Search(ctx, p, persons.SearchQuery{Name: "Demo Person 000030"}); err != nil || len(found) != 1 {
+			t.Fatalf("the second run's last person: %v, %v", found, err)
+		}
 		a.Org("A real organisation")
 		if _, err := demo.Cases(ctx, a.DB, a.Accounts, a.CaseImport, 5, a.Clock.Now(), nil); !errors.Is(err, demo.ErrRealData) {
 			t.Fatalf("with a real organisation: %v, want ErrRealData", err)
@@ -55,10 +62,10 @@ func TestCases(t *testing.T) {
 func TestWriteCasesIsRepeatable(t *testing.T) {
 	now := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
 	var a, b bytes.Buffer
-	if err := demo.WriteCases(&a, 100, now); err != nil {
+	if err := demo.WriteCases(&a, 1, 100, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.WriteCases(&b, 100, now); err != nil {
+	if err := demo.WriteCases(&b, 1, 100, now); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) || bytes.Count(a.Bytes(), []byte("\n")) != 101 {

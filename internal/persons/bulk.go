@@ -80,7 +80,8 @@ func (r NewRecord) DocumentTokens() []string {
 // Attributes are the person's attributes, as they will be stored.
 func (r NewRecord) Attributes() Attributes { return r.attrs }
 
-// AuditFields names what Create's audit entry for the person would name.
+// AuditFields names the fields Create's audit entry for the person would
+// name.
 func (r NewRecord) AuditFields() []string { return createdFields(r.identity, r.attrs, r.vulns) }
 
 // createdFields names the fields a new person is given.
@@ -91,10 +92,6 @@ func createdFields(ident Identity, attrs Attributes, vulns []string) []string {
 	}
 	return fields
 }
-
-// ObjectType names persons in audit entries, for bulk writers that audit
-// the persons they create (action "person.create", as Create).
-const ObjectType = objectType
 
 // ExistingDocuments returns which of tokens (from DocumentTokens) already
 // index a document of a person, so that an importer can tell a person who
