@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -47,6 +48,35 @@ func TestJobs(t *testing.T) {
 		}
 		if err != nil || !job.Done || job.Err != nil || job.Report.Created != 2000 || job.FileName != "demo.csv" {
 			t.Fatalf("job = %+v, %v", job, err)
+		}
+	})
+}
+
+// TestImportCancelled stops an import half-way: it ends with the
+// context's error, every goroutine stops, and nothing is kept.
+func TestImportCancelled(t *testing.T) {
+	testutil.Each(t, func(t *testing.T, a *testutil.App) {
+		f := newFixture(t, a)
+		var file bytes.Buffer
+		if err := demo.WriteCases(&file, 1, 20000, a.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		before := f.counts(t)
+		for i := range 3 {
+			ctx, cancel := context.WithCancel(context.Background())
+			_, err := a.CaseImport.Import(ctx, f.supervisor.Principal, bytes.NewReader(file.Bytes()), int64(file.Len()),
+				caseimport.Options{OwnerID: f.worker.ID, Progress: func(p caseimport.Progress) {
+					if p.Rows >= 1024*(i+1) {
+						cancel()
+					}
+				}})
+			cancel()
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("cancelled import %d: %v, want context.Canceled", i, err)
+			}
+		}
+		if after := f.counts(t); !reflect.DeepEqual(after, before) {
+			t.Errorf("rows changed: %v -> %v", before, after)
 		}
 	})
 }

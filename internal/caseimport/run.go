@@ -96,8 +96,8 @@ type prepared struct {
 	kase   cases.NewRecord
 }
 
-// run imports src inside q (the transaction, nil tx for a dry run).
-func (r *run) run(ctx context.Context, src io.Reader, q store.Queryer, tx *store.Tx) error {
+// run imports src inside tx, or checks it only when tx is nil (a dry run).
+func (r *run) run(ctx context.Context, src io.Reader, tx *store.Tx) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan *chunk, 2*runtime.GOMAXPROCS(0))
@@ -112,7 +112,7 @@ func (r *run) run(ctx context.Context, src io.Reader, q store.Queryer, tx *store
 			}
 		})
 	}
-	err := r.write(ctx, q, tx, ordered)
+	err := r.write(ctx, tx, ordered)
 	if err != nil {
 		cancel()
 		for c := range ordered {
@@ -150,12 +150,14 @@ func (r *run) readFile(ctx context.Context, src io.Reader, work, ordered chan<- 
 	defer close(work)
 	newChunk := func() *chunk { return &chunk{recs: make([]tabular.Record, 0, chunkRows), done: make(chan struct{})} }
 	cur := newChunk()
-	// send passes the chunk on; once ctx ends it drops it, and the reading
-	// stops at the next read of the file.
+	// send passes the chunk on and starts another. Once ctx ends it drops
+	// the chunk (which a worker may already hold, so it is never sent
+	// again), and the reading stops at the next read of the file.
 	send := func() {
 		if len(cur.recs) == 0 {
 			return
 		}
+		defer func() { cur = newChunk() }()
 		for _, ch := range []chan<- *chunk{work, ordered} {
 			select {
 			case ch <- cur:
@@ -163,7 +165,6 @@ func (r *run) readFile(ctx context.Context, src io.Reader, work, ordered chan<- 
 				return
 			}
 		}
-		cur = newChunk()
 	}
 	tabular.Read(&countingReader{ctx: ctx, r: src, n: &r.read}, tabular.Options{
 		MaxRows: maxRows, MaxCell: maxCell, MaxXLSXBytes: MaxXLSXBytes,
@@ -248,7 +249,7 @@ func (r *run) prepare(c *chunk) {
 // write takes the chunks in file order: it collects their errors, looks
 // for persons registered twice, and while every row so far is valid,
 // numbers and gathers the rows and inserts them in batches.
-func (r *run) write(ctx context.Context, q store.Queryer, tx *store.Tx, ordered <-chan *chunk) error {
+func (r *run) write(ctx context.Context, tx *store.Tx, ordered <-chan *chunk) error {
 	for c := range ordered {
 		<-c.done
 		if c.err != nil {
@@ -258,7 +259,7 @@ func (r *run) write(ctx context.Context, q store.Queryer, tx *store.Tx, ordered 
 			r.rowError(e)
 		}
 		r.done += len(c.recs)
-		rows, err := r.dedupe(ctx, q, c.out)
+		rows, err := r.dedupe(ctx, c.out)
 		if err != nil {
 			return err
 		}
@@ -280,8 +281,13 @@ func (r *run) rowError(e RowError) {
 }
 
 // dedupe drops or reports the rows whose document number appears earlier
-// in the file or is already registered in the organisation.
-func (r *run) dedupe(ctx context.Context, q store.Queryer, rows []prepared) ([]prepared, error) {
+// in the file or is already registered in the organisation. The file's
+// own are remembered here, so the database is asked only about persons
+// registered before the import, through the readers (which do not see
+// the import's transaction): its planner then judges the index by the
+// data as it was, not by a table growing unseen within the transaction,
+// which made PostgreSQL scan all of it for every chunk.
+func (r *run) dedupe(ctx context.Context, rows []prepared) ([]prepared, error) {
 	var tokens []string
 	for _, p := range rows {
 		tokens = append(tokens, p.person.DocumentTokens()...)
@@ -289,7 +295,7 @@ func (r *run) dedupe(ctx context.Context, q store.Queryer, rows []prepared) ([]p
 	if len(tokens) == 0 {
 		return rows, nil
 	}
-	existing, err := persons.ExistingDocuments(ctx, q, tokens)
+	existing, err := persons.ExistingDocuments(ctx, r.s.db, tokens)
 	if err != nil {
 		return nil, err
 	}

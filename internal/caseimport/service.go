@@ -178,7 +178,7 @@ func (s *Service) Import(ctx context.Context, p access.Principal, src io.Reader,
 			return err
 		}
 		r.rec = rec
-		return r.run(ctx, src, q, tx)
+		return r.run(ctx, src, tx)
 	}
 	var err error
 	if opt.DryRun {
