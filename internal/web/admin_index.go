@@ -6,12 +6,18 @@ import (
 	"net/http"
 
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/caseimport"
+	"github.com/amparo-project/amparo/internal/cases"
 )
 
 // adminIndexData says which sections of the administration the reader may
 // use, by the same needs their routes check.
 type adminIndexData struct {
 	Orgs, OrgCreate, Users, UserCreate, Roles, Tokens, Audit bool
+	// CaseImport and CaseExport link the case import and export, for
+	// administrators who hold them without reading cases (and so without
+	// the case list, which links them for the others).
+	CaseImport, CaseExport bool
 }
 
 // adminIndex links the sections of the administration the reader may use.
@@ -31,5 +37,7 @@ func (w *Web) adminIndex(rw http.ResponseWriter, r *http.Request) {
 		Roles:      adminNeedRoles.held(p),
 		Tokens:     adminNeedTokens.held(p),
 		Audit:      adminNeedAudit.held(p),
+		CaseImport: p.Can(caseimport.PermImport),
+		CaseExport: p.Can(cases.PermExport),
 	}})
 }

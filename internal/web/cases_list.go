@@ -16,6 +16,7 @@ package web
 
 import (
 	"errors"
+	"github.com/amparo-project/amparo/internal/caseimport"
 	"net/http"
 	"net/url"
 	"slices"
@@ -79,7 +80,9 @@ type caseListData struct {
 	// continues an identity search.
 	First, Next, NextCursor string
 	CanCreate, CanExport    bool
-	Saved                   []savedRow
+	// CanImport: the reader may import cases from a file.
+	CanImport bool
+	Saved     []savedRow
 	// CanSave is true when the criteria ask for something worth saving;
 	// CanShare when the reader has a team to share a search with.
 	CanSave, CanShare bool
@@ -222,7 +225,7 @@ func (w *Web) caseListBase(r *http.Request, p access.Principal, crit cases.Crite
 		return nil, err
 	}
 	d := &caseListData{Filtered: !(cases.Criteria{Filter: crit.Filter}).Empty(), CanCreate: p.Can(cases.PermCreate),
-		CanExport: p.Can(cases.PermExport), CanSave: !crit.Empty(), CanShare: p.TeamID != "",
+		CanExport: p.Can(cases.PermExport), CanImport: p.Can(caseimport.PermImport), CanSave: !crit.Empty(), CanShare: p.TeamID != "",
 		Countries: countryOptions(loc.Code())}
 	for name, vals := range crit.Values() {
 		d.Criteria = append(d.Criteria, hiddenField{name, vals[0]})

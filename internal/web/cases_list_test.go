@@ -23,7 +23,7 @@ func caseListSamples(now time.Time) map[page][]view {
 			Nationality: "Honduras", Location: "Mexico · MX-CHP", Opened: now, Updated: now},
 		{ID: "c2", Number: "2026-00043", Status: "new", Opened: now, Updated: now},
 	}
-	full := &caseListData{Rows: rows, Listed: true, Filtered: true, CanCreate: true, CanExport: true, CanSave: true,
+	full := &caseListData{Rows: rows, Listed: true, Filtered: true, CanCreate: true, CanExport: true, CanImport: true, CanSave: true,
 		CanShare: true, Next: "/cases?cursor=x", First: "/cases", Statuses: []option{{"new", "New"}},
 		Risks: []option{{"unassessed", "Not assessed"}}, Concerns: []option{{"health", "Health"}},
 		Alerts: []option{{"past_legal_maximum", "Held past the legal maximum"}}, Countries: []option{{"MEX", "Mexico"}},
