@@ -9,16 +9,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 	_ "modernc.org/sqlite"
 )
 
@@ -38,13 +39,7 @@ func TestCrashSafeWrites(t *testing.T) {
 	acked := map[string]bool{}
 	kills := 100
 	for round := range kills {
-		addr := freeAddr(t)
-		srv := exec.Command(bin, "serve", "--data-dir", data, "--addr", addr, "--api-rate", "0", "--log-level", "error")
-		srv.Stdout, srv.Stderr = nil, nil
-		if err := srv.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitHealthy(t, "http://"+addr)
+		srv := startServer(t, bin, data)
 		ctx, stop := context.WithCancel(context.Background())
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -54,7 +49,7 @@ func TestCrashSafeWrites(t *testing.T) {
 				defer wg.Done()
 				for i := 0; ctx.Err() == nil; i++ {
 					name := fmt.Sprintf("crash-%d-%d-%d", round, w, i)
-					if createOrganisation(ctx, "http://"+addr, token, name) {
+					if createOrganisation(ctx, srv.base, token, name) {
 						mu.Lock()
 						acked[name] = true
 						mu.Unlock()
@@ -63,8 +58,7 @@ func TestCrashSafeWrites(t *testing.T) {
 			}()
 		}
 		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
-		_ = srv.Process.Signal(syscall.SIGKILL)
-		_ = srv.Wait()
+		srv.kill()
 		stop()
 		wg.Wait()
 		checkDatabase(t, filepath.Join(data, "amparo.db"), acked)
@@ -103,19 +97,77 @@ func buildAmparo(t *testing.T) (bin, data string, amparo func(stdin string, args
 	return bin, data, amparo
 }
 
-func freeAddr(t *testing.T) string {
+// startServer starts the real server on a port the kernel picks and
+// returns it: its base URL, read from the welcome line the server prints
+// once it listens, its process id, and a kill that sends SIGKILL and reaps it.
+// Choosing a free port beforehand and handing it over races with every
+// other socket on a busy machine; port 0 cannot. If the server exits
+// before it is ready, its standard error says why.
+func startServer(t *testing.T, bin, data string) runningServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	srv := exec.Command(bin, "serve", "--data-dir", data, "--addr", "127.0.0.1:0", "--api-rate", "0", "--log-level", "error")
+	welcome := &welcomeWatcher{ready: make(chan string, 1)}
+	var stderr syncbuf.Buffer
+	srv.Stdout, srv.Stderr = welcome, &stderr
+	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	exited := make(chan struct{})
+	go func() {
+		_ = srv.Wait()
+		close(exited)
+	}()
+	kill := func() {
+		_ = srv.Process.Signal(syscall.SIGKILL)
+		<-exited
+	}
+	select {
+	case base := <-welcome.ready:
+		waitHealthy(t, base)
+		return runningServer{base: base, pid: srv.Process.Pid, kill: kill}
+	case <-exited:
+		t.Fatalf("server exited before listening: %s", stderr.String())
+	case <-time.After(60 * time.Second):
+		kill()
+		t.Fatalf("server did not start listening within a minute: %s", stderr.String())
+	}
+	return runningServer{}
+}
+
+type runningServer struct {
+	base string
+	pid  int
+	kill func()
+}
+
+// welcomeWatcher is the server's standard output: it reports the base URL
+// from "Amparo is running on http://localhost:1234/login" once.
+type welcomeWatcher struct {
+	mu       sync.Mutex
+	buf      []byte
+	reported bool
+	ready    chan string
+}
+
+var welcomeURL = regexp.MustCompile(`running on http://localhost(:\d+)/login`)
+
+func (w *welcomeWatcher) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.reported {
+		return len(p), nil
+	}
+	w.buf = append(w.buf, p...)
+	if m := welcomeURL.FindSubmatch(w.buf); m != nil {
+		w.ready <- "http://127.0.0.1" + string(m[1])
+		w.reported, w.buf = true, nil
+	}
+	return len(p), nil
 }
 
 func waitHealthy(t *testing.T, base string) {
 	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		if res, err := http.Get(base + "/healthz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {

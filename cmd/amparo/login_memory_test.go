@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,13 +27,8 @@ func TestParallelSignInsBoundMemory(t *testing.T) {
 	bin, data, amparo := buildAmparo(t)
 	const pw = "a long and unusual passphrase"
 	amparo(pw+"\n", "user", "add", "--email", "many@example.org", "--name", "Many", "--sysadmin", "--password-stdin")
-	addr := freeAddr(t)
-	srv := exec.Command(bin, "serve", "--data-dir", data, "--addr", addr, "--api-rate", "0", "--log-level", "error")
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	waitHealthy(t, "http://"+addr)
+	srv := startServer(t, bin, data)
+	t.Cleanup(srv.kill)
 
 	var wg sync.WaitGroup
 	statuses := make(chan int, 50)
@@ -43,7 +37,7 @@ func TestParallelSignInsBoundMemory(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			res, err := client.PostForm("http://"+addr+"/login", url.Values{"email": {"many@example.org"}, "password": {pw}})
+			res, err := client.PostForm(srv.base+"/login", url.Values{"email": {"many@example.org"}, "password": {pw}})
 			if err != nil {
 				statuses <- 0
 				return
@@ -59,7 +53,7 @@ func TestParallelSignInsBoundMemory(t *testing.T) {
 			t.Fatalf("a parallel sign-in answered %d, want 303", s)
 		}
 	}
-	peak := peakRSS(t, srv.Process.Pid)
+	peak := peakRSS(t, srv.pid)
 	t.Logf("server peak RSS after 50 parallel sign-ins: %d MiB", peak>>20)
 	if peak >= 512<<20 {
 		t.Fatalf("peak RSS %d MiB, want < 512 MiB", peak>>20)
