@@ -15,10 +15,11 @@ import (
 
 // Routes lists every API endpoint with the permission that guards it.
 // Record-level scope (own, team, organisation, all) is then decided by the
-// domain for each record.
+// domain for each record. Later capabilities keep their routes beside
+// their handlers and are appended here, each in one line.
 func (a *API) Routes() []authn.Route {
 	perm, public := authn.PermRoute, authn.PublicRoute
-	return []authn.Route{
+	routes := []authn.Route{
 		public("GET /api/v1/openapi.json", a.openAPI),
 		perm("GET /api/v1/me", "user.read", a.me),
 		perm("GET /api/v1/organisations", "organisation.read", a.listOrganisations),
@@ -162,4 +163,5 @@ func (a *API) Routes() []authn.Route {
 		perm("POST /api/v1/cases/{id}/closure/approve", "case.approve_closure", a.approveClosure),
 		perm("POST /api/v1/cases/{id}/closure/reject", "case.approve_closure", a.rejectClosure),
 	}
+	return routes
 }
