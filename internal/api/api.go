@@ -24,14 +24,18 @@ import (
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/statistics"
 	"github.com/amparo-project/amparo/internal/vault"
+	"github.com/amparo-project/amparo/internal/violations"
 )
 
 // API holds the collaborators of the handlers.
@@ -46,6 +50,10 @@ type API struct {
 	ret    *retention.Service
 	exp    *caseexport.Service
 	imp    *caseimport.Service
+	stats  *statistics.Service
+	xpl    *exploitation.Service
+	dash   *dashboard.Service
+	vio    *violations.Service
 	clock  clock.Clock
 	audit  *audit.Log
 	logger *slog.Logger
@@ -63,12 +71,18 @@ type Config struct {
 	Inbox       *inbox.Service
 	Retention   *retention.Service
 	CaseImport  *caseimport.Service
+	Statistics  *statistics.Service
 	Exports     *caseexport.Service
+	Dashboard   *dashboard.Service
 	Audit       *audit.Log
 	Logger      *slog.Logger
 	// Clock is what alerts are evaluated against; nil means the system
 	// clock.
 	Clock clock.Clock
+	// Exploitation keeps the exploitation records of cases.
+	Exploitation *exploitation.Service
+	// Violations documents events and keeps their vocabularies.
+	Violations *violations.Service
 }
 
 // New returns the API.
@@ -76,8 +90,8 @@ func New(c Config) *API {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &API{clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals, inbox: c.Inbox, ret: c.Retention, exp: c.Exports,
-		imp: c.CaseImport, audit: c.Audit, logger: c.Logger}
+	return &API{stats: c.Statistics, clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals, inbox: c.Inbox, ret: c.Retention, exp: c.Exports,
+		imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, audit: c.Audit, logger: c.Logger}
 }
 
 //go:embed openapi.json

@@ -64,13 +64,18 @@ func (a *API) exportCases(w http.ResponseWriter, r *http.Request) {
 		exportBody
 		Filter          caseFilterBody `json:"filter"`
 		Format          string         `json:"format"`
+		Layout          string         `json:"layout"`
 		IncludeIdentity bool           `json:"include_identity"`
 	}
 	if !httpx.DecodeJSON(w, r, &body) {
 		return
 	}
-	f, err := a.exp.ExportCases(r.Context(), authn.PrincipalFrom(r.Context()), caseexport.CaseListRequest{
-		Request: body.request(), Filter: body.Filter.filter(), Format: body.Format, IncludeIdentity: body.IncludeIdentity})
+	req := caseexport.CaseListRequest{Request: body.request(), Filter: body.Filter.filter(), Format: body.Format,
+		IncludeIdentity: body.IncludeIdentity}
+	if a.exportLayout(w, r, body.Layout, req) {
+		return
+	}
+	f, err := a.exp.ExportCases(r.Context(), authn.PrincipalFrom(r.Context()), req)
 	a.writeExport(w, r, f, err)
 }
 

@@ -163,5 +163,9 @@ func (a *API) Routes() []authn.Route {
 		perm("POST /api/v1/cases/{id}/closure/approve", "case.approve_closure", a.approveClosure),
 		perm("POST /api/v1/cases/{id}/closure/reject", "case.approve_closure", a.rejectClosure),
 	}
+	routes = append(routes, a.dashboardRoutes()...)
+	routes = append(routes, a.exploitationRoutes()...)
+	routes = append(routes, a.violationRoutes()...)
+	routes = append(routes, a.statisticsRoutes()...)
 	return routes
 }

@@ -77,6 +77,8 @@ type routeWorld struct {
 	// changes counts the changing bodies, so that each call changes
 	// something and must leave an audit entry.
 	changes int
+	// vio holds the violations records (routes_violations_test.go).
+	vio violationWorld
 }
 
 func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
@@ -112,6 +114,7 @@ func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
 	clearInstruments(t, a, routeInstrument)
 	w.ratification = w.newRatification(t)
 	w.newCaseRecords(t)
+	w.vio = w.newViolationRecords(t)
 	return w
 }
 
@@ -339,7 +342,7 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		}
 		return w.ratification.ID, true
 	}
-	return "", false
+	return w.violationRecordID(t, method, collection)
 }
 
 // paramRE matches a path parameter of a route pattern.
@@ -368,6 +371,8 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = "ES"
 		case s == "{nationality}":
 			segs[i] = "MA"
+		case s == "{dimension}":
+			segs[i] = "nationality"
 		case s == "{person_id}":
 			segs[i] = w.member.ID
 		case s == "{episode_id}":
@@ -382,6 +387,10 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = w.attachment.ID
 		case s == "{referral_id}":
 			segs[i] = w.referral.ID
+		case s == "{perpetrator_id}":
+			segs[i] = w.perpetratorID(t)
+		case isViolationParam(segs, i):
+			segs[i] = w.violationParam(t, method, segs, i)
 		case s == "{id}" && random != "":
 			segs[i] = random
 		case s == "{id}":
@@ -402,7 +411,7 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 // being called with nothing. Bodies are built per call so that names stay
 // unique.
 func (w *routeWorld) routeBodies() map[string]func() any {
-	return map[string]func() any{
+	bodies := map[string]func() any{
 		"POST /api/v1/organisations":                  func() any { return map[string]any{"name": "Org " + ids.New()} },
 		"PATCH /api/v1/organisations/{id}":            func() any { return map[string]any{"country": "ES"} },
 		"PUT /api/v1/organisations/{id}/retention":    func() any { return map[string]any{"closed_case_days": 365 + w.change()} },
@@ -476,6 +485,9 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		"PUT /api/v1/detention/mandatory-notification/{country}/{nationality}": func() any {
 			return map[string]any{"source": "https://example.org/" + ids.New()}
 		},
+		// Never the default 11, so that the one caller who may set it
+		// changes it, which must leave an audit entry.
+		"PUT /api/v1/statistics/settings": func() any { return map[string]any{"k": 12 + w.change()%80} },
 		"PUT /api/v1/detention/settings": func() any {
 			return map[string]any{"warn_days": 7 + w.change()%5, "review_days": 2, "consular_hours": 72}
 		},
@@ -529,6 +541,13 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 				routeInstrument + ",ratification,2014-05-06,https://example.org/route-test\n")}
 		},
 	}
+	for k, v := range w.violationBodies() {
+		bodies[k] = v
+	}
+	for k, v := range w.exploitationBodies() {
+		bodies[k] = v
+	}
+	return bodies
 }
 
 // bodiless are the state-changing API routes that take no body.

@@ -26,7 +26,9 @@ import (
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/config"
+	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/password"
@@ -36,8 +38,10 @@ import (
 	"github.com/amparo-project/amparo/internal/retention"
 	"github.com/amparo-project/amparo/internal/scheduler"
 	"github.com/amparo-project/amparo/internal/server"
+	"github.com/amparo-project/amparo/internal/statistics"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/vault"
+	"github.com/amparo-project/amparo/internal/violations"
 	"github.com/amparo-project/amparo/internal/web"
 )
 
@@ -57,6 +61,12 @@ type App struct {
 	Detention *detention.Service
 	// Referrals holds the providers directory and consent-gated referrals.
 	Referrals *referrals.Service
+	// Exploitation holds each case's labour exploitation and trafficking
+	// record, with its employers and recruiters.
+	Exploitation *exploitation.Service
+	// Violations documents events, acts, victims, perpetrators, sources
+	// and interventions, with their controlled vocabularies.
+	Violations *violations.Service
 	// Exports makes the age-encrypted exports of case lists and persons.
 	Exports *caseexport.Service
 	// CaseImport opens cases in bulk from CSV or XLSX files.
@@ -65,6 +75,12 @@ type App struct {
 	// Retention shreds closed cases past their organisation's period.
 	Inbox     *inbox.Service
 	Retention *retention.Service
+	// Dashboard computes each organisation's live figures for its
+	// administrators and supervisors.
+	Dashboard *dashboard.Service
+	// Statistics counts the live statistics and publishes them through
+	// disclosure control.
+	Statistics *statistics.Service
 	// Scheduler runs the periodic jobs (jobs.go); serve starts it.
 	Scheduler *scheduler.Scheduler
 	Clock     clock.Clock
@@ -127,21 +143,30 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Clock: opt.Clock,
 		Logger: opt.Logger, Metrics: httpx.NewMetrics(),
 		Persons: per,
-		// An accepted transfer moves the case's persons, detention records
-		// and referrals with it, in its transaction.
+		// An accepted transfer moves the case's persons, detention records,
+		// referrals and exploitation record with it, in its transaction.
 		Cases: cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock, Persons: per,
-			Movers: []cases.PartMover{detention.MoveCaseTx, referrals.MoveCaseTx},
+			Movers: []cases.PartMover{detention.MoveCaseTx, referrals.MoveCaseTx, exploitation.MoveCaseTx},
 			// Case search matches identities through the persons' blind
 			// index, and filters on alerts evaluated by detention.
 			Identities: per, Alerts: det}),
 		Detention: det,
 	}
 	a.Referrals = referrals.New(referrals.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Consent: a.Persons})
+	a.Exploitation = exploitation.New(exploitation.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock, Cases: a.Cases})
+	a.Violations = violations.New(violations.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock, Cases: a.Cases,
+		Persons: a.Persons})
 	a.CaseImport = caseimport.New(caseimport.Config{DB: db, Persons: a.Persons, Cases: a.Cases, Audit: log, Clock: opt.Clock})
 	a.Exports = caseexport.New(caseexport.Config{DB: db, Audit: log, Clock: opt.Clock, Auth: acc, Cases: a.Cases,
-		Persons: a.Persons, Detention: a.Detention, Referrals: a.Referrals})
+		Persons: a.Persons, Detention: a.Detention, Referrals: a.Referrals, Exploitation: a.Exploitation})
 	a.Inbox = inbox.New(inbox.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Detention: a.Detention, Accounts: acc})
 	a.Retention = retention.New(retention.Config{DB: db, Audit: log, Clock: opt.Clock, Cases: a.Cases, Persons: a.Persons})
+	a.Dashboard = dashboard.New(dashboard.Config{DB: db, Audit: log, Clock: opt.Clock, Detention: a.Detention,
+		Names: dashboard.AccountNames{Accounts: acc}})
+	// Act types and perpetrator categories are named by the violations'
+	// vocabularies, whose names are the statistics' dimensions.
+	a.Statistics = statistics.New(statistics.Config{DB: db, Audit: log, Clock: opt.Clock, Detention: a.Detention,
+		Labels: a.Violations.Label})
 	mailer, err := newMailer(cfg.SMTP, opt)
 	if err != nil {
 		return nil, err
@@ -154,9 +179,11 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 		allow = ratelimit.NewBuckets(opt.Clock, cfg.APIRate, int(cfg.APIRate*2)+1, 100_000).Allow
 	}
 	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Exports: a.Exports,
-		Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Audit: log, Logger: opt.Logger, Clock: opt.Clock})
+		Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Exploitation: a.Exploitation, Audit: log, Logger: opt.Logger, Clock: opt.Clock, Statistics: a.Statistics,
+		Dashboard: a.Dashboard, Violations: a.Violations})
 	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention,
-		Referrals: a.Referrals, Exports: a.Exports, Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Audit: log, Clock: opt.Clock, Logger: opt.Logger})
+		Referrals: a.Referrals, Exports: a.Exports, Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Exploitation: a.Exploitation, Audit: log, Clock: opt.Clock, Logger: opt.Logger, Statistics: a.Statistics,
+		Dashboard: a.Dashboard, Violations: a.Violations})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

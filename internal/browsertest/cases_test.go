@@ -142,21 +142,7 @@ func enrolTOTP(t *testing.T, a *testutil.App, u testutil.User) string {
 // caseFlow is what a caseworker does, checked step by step.
 func caseFlow(t *testing.T, fx caseFixture, b *browser) {
 	casePath := "/cases/" + fx.caseID
-
-	// Signing in: password, then the code of the authenticator.
-	b.open(fx.base + "/login")
-	b.waitPath("/login")
-	b.fill("input[name=email]", fx.worker.Email)
-	b.fill("input[name=password]", fx.worker.Password)
-	b.click(ByCSS, "[data-testid=login-submit]")
-	b.waitPath("/login/totp")
-	code, err := totp.Code(fx.secret, fx.a.Clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.fill("input[name=code]", code)
-	b.click(ByCSS, "[data-testid=totp-submit]")
-	b.waitPath("/")
+	b.signIn(fx)
 
 	// Open the case.
 	b.open(fx.base + casePath)
@@ -212,6 +198,25 @@ func caseFlow(t *testing.T, fx caseFixture, b *browser) {
 	// The refused referral answered 422, which the browser logs as an
 	// error; that one is expected, any other is not.
 	b.checkConsole("/referrals#new-referral - Failed to load resource: the server responded with a status of 422")
+}
+
+// signIn signs the fixture's caseworker in: password, then the code of
+// the authenticator.
+func (b *browser) signIn(fx caseFixture) {
+	b.t.Helper()
+	b.open(fx.base + "/login")
+	b.waitPath("/login")
+	b.fill("input[name=email]", fx.worker.Email)
+	b.fill("input[name=password]", fx.worker.Password)
+	b.click(ByCSS, "[data-testid=login-submit]")
+	b.waitPath("/login/totp")
+	code, err := totp.Code(fx.secret, fx.a.Clock.Now())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.fill("input[name=code]", code)
+	b.click(ByCSS, "[data-testid=totp-submit]")
+	b.waitPath("/")
 }
 
 // makeReferral fills in and sends the referral to the shelter.

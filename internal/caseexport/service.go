@@ -11,6 +11,7 @@ import (
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
@@ -41,6 +42,8 @@ type Service struct {
 	persons   *persons.Service
 	detention *detention.Service
 	referrals *referrals.Service
+	// exploitation gives the records of the HTCDS export (htcds.go).
+	exploitation *exploitation.Service
 }
 
 // Config holds the collaborators of a Service. Clock nil means the system
@@ -54,6 +57,9 @@ type Config struct {
 	Persons   *persons.Service
 	Detention *detention.Service
 	Referrals *referrals.Service
+	// Exploitation gives the records of the HTCDS export; without it that
+	// export cannot be made.
+	Exploitation *exploitation.Service
 }
 
 // New returns a Service.
@@ -62,7 +68,7 @@ func New(c Config) *Service {
 		c.Clock = clock.System{}
 	}
 	return &Service{db: c.DB, audit: c.Audit, clock: c.Clock, auth: c.Auth, cases: c.Cases, persons: c.Persons,
-		detention: c.Detention, referrals: c.Referrals}
+		detention: c.Detention, referrals: c.Referrals, exploitation: c.Exploitation}
 }
 
 func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }

@@ -48,4 +48,5 @@ const (
 	CodeUnknownPreset   = "unknown_preset"
 	CodeNoMappedColumn  = "no_mapped_column"
 	CodeInvalidMapping  = "invalid_mapping"
+	CodeTooMany         = "too_many"
 )

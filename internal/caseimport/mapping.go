@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/tabular"
 )
@@ -32,7 +33,10 @@ const (
 	FieldDocumentNumber  = "document_number"
 	FieldDocumentCountry = "document_country"
 	FieldPhone           = "phone"
+	FieldOtherPhone      = "other_phone"
 	FieldAddress         = "address"
+	FieldCity            = "city"
+	FieldPostalCode      = "postal_code"
 	FieldLanguages       = "languages"
 	FieldCountry         = "country"
 	FieldAdmin1          = "admin1"
@@ -42,6 +46,33 @@ const (
 	FieldStatus          = "status"
 	FieldOpened          = "opened"
 )
+
+// The fields of the case's exploitation record (internal/exploitation),
+// named as that package names them; a row that fills any of them gets a
+// record. Codes may be Amparo's or the HTCDS value names.
+const (
+	FieldIndicators           = exploitation.FieldIndicators
+	FieldSector               = exploitation.FieldSector
+	FieldRecruitmentFees      = exploitation.FieldRecruitmentFees
+	FieldRelatedCosts         = exploitation.FieldRelatedCosts
+	FieldCostsCurrency        = exploitation.FieldCostsCurrency
+	FieldMonthlyWage          = exploitation.FieldMonthlyWage
+	FieldWageCurrency         = exploitation.FieldWageCurrency
+	FieldRecruitmentCountry   = exploitation.FieldRecruitmentCountry
+	FieldExploitationCountry  = exploitation.FieldExploitationCountry
+	FieldTraffickingStatus    = exploitation.FieldTraffickingStatus
+	FieldStatusDecidedBy      = exploitation.FieldStatusDecidedBy
+	FieldExploitationTypes    = exploitation.FieldExploitationTypes
+	FieldRecruitmentMethods   = exploitation.FieldRecruitmentMethods
+	FieldControlMethods       = exploitation.FieldControlMethods
+	FieldSexExploitationTypes = exploitation.FieldSexExploitationTypes
+)
+
+// exploitationFields are the fields of the exploitation record.
+var exploitationFields = []string{FieldIndicators, FieldSector, FieldRecruitmentFees, FieldRelatedCosts,
+	FieldCostsCurrency, FieldMonthlyWage, FieldWageCurrency, FieldRecruitmentCountry, FieldExploitationCountry,
+	FieldTraffickingStatus, FieldStatusDecidedBy, FieldExploitationTypes, FieldRecruitmentMethods, FieldControlMethods,
+	FieldSexExploitationTypes}
 
 // kind is how a field's cell is read.
 type kind int
@@ -55,10 +86,10 @@ const (
 )
 
 // Fields lists every field, in the order the documentation gives them.
-var Fields = []string{FieldGivenName, FieldFamilyName, FieldAliases, FieldBirthDate, FieldBirthYear, FieldSex,
+var Fields = append([]string{FieldGivenName, FieldFamilyName, FieldAliases, FieldBirthDate, FieldBirthYear, FieldSex,
 	FieldNationality, FieldCountryOfBirth, FieldDocumentType, FieldDocumentNumber, FieldDocumentCountry, FieldPhone,
-	FieldAddress, FieldLanguages, FieldCountry, FieldAdmin1, FieldVulnerabilities, FieldConcerns, FieldRisk,
-	FieldStatus, FieldOpened}
+	FieldOtherPhone, FieldAddress, FieldCity, FieldPostalCode, FieldLanguages, FieldCountry, FieldAdmin1,
+	FieldVulnerabilities, FieldConcerns, FieldRisk, FieldStatus, FieldOpened}, exploitationFields...)
 
 var fieldKinds = map[string]kind{
 	FieldAliases: kindNames, FieldBirthDate: kindDate, FieldOpened: kindDate,
@@ -66,6 +97,10 @@ var fieldKinds = map[string]kind{
 	FieldDocumentCountry: kindCode, FieldCountry: kindCode, FieldAdmin1: kindCode, FieldRisk: kindCode,
 	FieldStatus:    kindCode,
 	FieldLanguages: kindCodes, FieldVulnerabilities: kindCodes, FieldConcerns: kindCodes,
+	FieldSector: kindCode, FieldCostsCurrency: kindCode, FieldWageCurrency: kindCode, FieldRecruitmentCountry: kindCode,
+	FieldExploitationCountry: kindCode, FieldTraffickingStatus: kindCode, FieldStatusDecidedBy: kindCode,
+	FieldIndicators: kindCodes, FieldExploitationTypes: kindCodes, FieldRecruitmentMethods: kindCodes,
+	FieldControlMethods: kindCodes, FieldSexExploitationTypes: kindCodes,
 }
 
 // Date formats a mapping may name; dates in a workbook's date cells are
@@ -94,12 +129,20 @@ type Mapping struct {
 	// OptionalColumns lets a file lack some mapped columns, as the
 	// shipped presets do (a form need not ask everything); otherwise a
 	// missing column is an error, so that a mistyped header is not
-	// silently left out.
+	// silently left out. Such a mapping may also name one field by
+	// several headers, as a template that misspells one does; a file
+	// holding two of them is an error.
 	OptionalColumns bool `json:"optional_columns,omitempty"`
+	// Labels are the texts a template puts under its headers, by header
+	// (the HTCDS template keeps field names in a hidden first row and
+	// labels in the second): a first data row holding only these is not
+	// data and is left out.
+	Labels map[string]string `json:"labels,omitempty"`
 
-	// Set by check: columns and values by their matching forms.
+	// Set by check: columns, values and labels by their matching forms.
 	byHeader map[string]string
 	values   map[string]map[string]string
+	labels   map[string]string
 }
 
 // Limits on a mapping: its size, and the length of its names and values.
@@ -157,7 +200,7 @@ func (m *Mapping) check() error {
 			v.Add(key, CodeInvalid)
 		case !slices.Contains(Fields, field):
 			v.Add(key, CodeUnknownField)
-		case filled[field]:
+		case filled[field] && !m.OptionalColumns:
 			v.Add(key, CodeDuplicateField)
 		case m.byHeader[h] != "":
 			v.Add(key, CodeDuplicateColumn)
@@ -190,6 +233,14 @@ func (m *Mapping) check() error {
 		case !validText(m.Defaults[field]):
 			v.Add(key, CodeInvalid)
 		}
+	}
+	m.labels = map[string]string{}
+	for _, src := range slices.Sorted(maps.Keys(m.Labels)) {
+		if !validText(src) || !validText(m.Labels[src]) {
+			v.Add("labels."+short(src), CodeInvalid)
+			continue
+		}
+		m.labels[tabular.HeaderName(src)] = valueKey(m.Labels[src])
 	}
 	if m.DateFormat == "" {
 		m.DateFormat = DateFormats[0]
@@ -244,8 +295,10 @@ func MappingFrom(preset string, data []byte) (*Mapping, error) {
 var presetFiles embed.FS
 
 // Presets names the mappings shipped with Amparo, for the exports of
-// common tools; Preset returns one.
-var Presets = []string{"kobotoolbox", "odk"}
+// common tools and for files in the layout of IOM's Human Trafficking
+// Case Data Standard template ("htcds", as the HTCDS export writes them);
+// Preset returns one.
+var Presets = []string{"kobotoolbox", "odk", "htcds"}
 
 // Preset returns the shipped mapping called name.
 func Preset(name string) (*Mapping, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/countries"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/tabular"
 )
@@ -24,6 +25,8 @@ type layout struct {
 	// header the field was found under, for errors.
 	col    map[string]int
 	column map[string]string
+	// labels are the mapping's labels of the file's columns, by position.
+	labels map[int]string
 }
 
 // newLayout matches a header against m and returns the layout and the
@@ -35,10 +38,13 @@ type layout struct {
 // gives the field a default. A header matching no field at all is an
 // error either way.
 func newLayout(m *Mapping, rec tabular.Record, strict bool) (*layout, []RowError) {
-	l := &layout{m: m, col: map[string]int{}, column: map[string]string{}}
+	l := &layout{m: m, col: map[string]int{}, column: map[string]string{}, labels: map[int]string{}}
 	var errs []RowError
 	for i, h := range rec.Fields {
 		name := strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if label, ok := m.labels[tabular.HeaderName(name)]; ok {
+			l.labels[i] = label
+		}
 		field := m.fieldOf(name)
 		switch {
 		case field == "" && strict:
@@ -60,6 +66,38 @@ func newLayout(m *Mapping, rec tabular.Record, strict bool) (*layout, []RowError
 		errs = append(errs, RowError{Line: rec.Line, Code: CodeNoMappedColumn})
 	}
 	return l, errs
+}
+
+// skip reports whether rec is not data: a row that fills no mapped field
+// (a template's numbered empty rows), or the template's row of labels
+// when it is the first (first is true): every labelled column holds its
+// label or nothing, and one at least its label.
+func (l *layout) skip(rec tabular.Record, first bool) bool {
+	empty := true
+	for _, i := range l.col {
+		if i < len(rec.Fields) && strings.TrimSpace(rec.Fields[i]) != "" {
+			empty = false
+			break
+		}
+	}
+	if empty || !first || len(l.labels) == 0 {
+		return empty
+	}
+	matched := false
+	for i, label := range l.labels {
+		v := ""
+		if i < len(rec.Fields) {
+			v = valueKey(rec.Fields[i])
+		}
+		switch v {
+		case "":
+		case label:
+			matched = true
+		default:
+			return false
+		}
+	}
+	return matched
 }
 
 // fieldOf is the field a header maps to, "" for none.
@@ -88,6 +126,9 @@ type row struct {
 	risk     cases.Risk
 	concerns []cases.Concern
 	opened   time.Time
+	// exploit is the case's exploitation record, nil when the row fills
+	// none of its fields.
+	exploit *exploitation.Input
 }
 
 // read reads a record; errors name its line and the columns at fault.
@@ -102,7 +143,7 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 	get := func(field string) string {
 		v := ""
 		if i, ok := l.col[field]; ok && i < len(rec.Fields) {
-			v = strings.TrimSpace(rec.Fields[i])
+			v = unquoteFormula(strings.TrimSpace(rec.Fields[i]))
 		}
 		if v == "" {
 			v = l.m.Defaults[field]
@@ -111,7 +152,10 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 		case kindCode:
 			return l.m.translate(field, v)
 		case kindDate:
-			if rec.XLSX {
+			// A workbook's date cell arrives as its serial number; four
+			// digits are a year written alone (a partial date of birth),
+			// whose serial would be a day of 1905.
+			if rec.XLSX && (len(v) != 4 || !isDigits(v)) {
 				v = tabular.SerialDate(v)
 			}
 			return isoDate(v, l.m.DateFormat)
@@ -127,7 +171,8 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 	}
 	id := &r.person.Identity
 	at := &r.person.Attributes
-	id.GivenName, id.FamilyName, id.Address = get(FieldGivenName), get(FieldFamilyName), get(FieldAddress)
+	id.GivenName, id.FamilyName = get(FieldGivenName), get(FieldFamilyName)
+	id.Address = joinFilled(", ", get(FieldAddress), joinFilled(" ", get(FieldPostalCode), get(FieldCity)))
 	for _, a := range strings.Split(get(FieldAliases), ";") {
 		if a = strings.TrimSpace(a); a != "" {
 			id.Aliases = append(id.Aliases, a)
@@ -143,8 +188,10 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 	} else if get(FieldDocumentType) != "" || get(FieldDocumentCountry) != "" {
 		bad(FieldDocumentNumber, CodeRequired)
 	}
-	if p := get(FieldPhone); p != "" {
-		id.Phones = []string{p}
+	for _, f := range []string{FieldPhone, FieldOtherPhone} {
+		if p := get(f); p != "" {
+			id.Phones = append(id.Phones, p)
+		}
 	}
 	at.Sex = get(FieldSex)
 	if y := get(FieldBirthYear); y != "" {
@@ -155,6 +202,11 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 		at.BirthYear = n
 	}
 	at.Nationality = country(get(FieldNationality))
+	if strings.Contains(at.Nationality, ";") {
+		// A list of citizenships (HTCDS's is multi-select): Amparo keeps
+		// one, and which is for a person to say.
+		bad(FieldNationality, CodeTooMany)
+	}
 	at.CountryOfBirth = country(get(FieldCountryOfBirth))
 	at.CurrentCountry = country(get(FieldCountry))
 	at.CurrentAdmin1 = get(FieldAdmin1)
@@ -175,7 +227,56 @@ func (l *layout) read(rec tabular.Record, now time.Time) (row, []RowError) {
 			r.opened = t
 		}
 	}
+	r.exploit = l.readExploitation(get, codes)
 	return r, errs
+}
+
+// readExploitation reads the fields of the exploitation record through
+// get and codes (read's), nil when the row fills none.
+func (l *layout) readExploitation(get func(string) string, codes func(string) []string) *exploitation.Input {
+	filled := false
+	text := func(field string) string {
+		v := get(field)
+		filled = filled || v != ""
+		return v
+	}
+	list := func(field string) []string {
+		v := codes(field)
+		filled = filled || len(v) > 0
+		return v
+	}
+	in := exploitation.Input{Indicators: list(FieldIndicators), Sector: text(FieldSector),
+		RecruitmentFees: text(FieldRecruitmentFees), RelatedCosts: text(FieldRelatedCosts),
+		CostsCurrency: text(FieldCostsCurrency), MonthlyWage: text(FieldMonthlyWage), WageCurrency: text(FieldWageCurrency),
+		RecruitmentCountry: country(text(FieldRecruitmentCountry)), ExploitationCountry: country(text(FieldExploitationCountry)),
+		TraffickingStatus: text(FieldTraffickingStatus), StatusDecidedBy: text(FieldStatusDecidedBy),
+		ExploitationTypes: list(FieldExploitationTypes), RecruitmentMethods: list(FieldRecruitmentMethods),
+		ControlMethods: list(FieldControlMethods), SexExploitationTypes: list(FieldSexExploitationTypes)}
+	if !filled {
+		return nil
+	}
+	return &in
+}
+
+// unquoteFormula undoes the apostrophe that Amparo's exports (internal/
+// export) put before a text cell a spreadsheet would read as a formula, so
+// that "+34 600…" exported as "'+34 600…" reads back as it was.
+func unquoteFormula(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// joinFilled joins the non-empty of parts with sep.
+func joinFilled(sep string, parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }
 
 // columnOf names field as the file does: its header, or the field itself

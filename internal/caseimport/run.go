@@ -16,6 +16,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/store"
 	"github.com/amparo-project/amparo/internal/tabular"
@@ -60,6 +61,10 @@ type run struct {
 	layout   *layout
 	rows     int
 	readErrs errorList
+	// leadSkipped is set once a row before the first data row was left
+	// out, so that only the row right after the header can be a row of
+	// labels.
+	leadSkipped bool
 
 	// The writer's: row errors in line order, the document tokens seen in
 	// the file, the rows gathered for the next insert, and for the audit
@@ -70,6 +75,7 @@ type run struct {
 	keys             [][]any
 	personBatch      persons.Batch
 	caseBatch        cases.Batch
+	exploitBatch     exploitation.Batch
 	pending          int
 	created, skipped int
 	createdIDs       []byte   // per created row, its case's id
@@ -94,6 +100,8 @@ type prepared struct {
 	line   int
 	person persons.NewRecord
 	kase   cases.NewRecord
+	// exploit is the case's exploitation record, nil for none.
+	exploit *exploitation.Record
 }
 
 // run imports src inside tx, or checks it only when tx is nil (a dry run).
@@ -177,6 +185,10 @@ func (r *run) readFile(ctx context.Context, src io.Reader, work, ordered chan<- 
 			return len(errs) == 0
 		},
 		Row: func(rec tabular.Record) {
+			if r.layout.skip(rec, r.rows == 0 && !r.leadSkipped) {
+				r.leadSkipped = r.rows == 0
+				return
+			}
 			r.rows++
 			rec.Fields = slices.Clone(rec.Fields)
 			cur.recs = append(cur.recs, rec)
@@ -226,8 +238,19 @@ func (r *run) prepare(c *chunk) {
 		kase, ces := cases.Prepare(row.status, row.risk, row.concerns, row.opened)
 		at := person.Attributes()
 		kase.Principal = cases.PrincipalPlace{Nationality: at.Nationality, Country: at.CurrentCountry, Admin1: at.CurrentAdmin1}
+		kase.PrincipalSex, kase.PrincipalBirthYear = at.Sex, at.BirthYear
 		for _, fe := range ces {
 			errs = append(errs, RowError{Line: rec.Line, Field: l.columnOf(fe.Field), Code: fe.Code})
+		}
+		var exploit *exploitation.Record
+		if row.exploit != nil {
+			ex, ees := exploitation.Check(*row.exploit)
+			for _, fe := range ees {
+				errs = append(errs, RowError{Line: rec.Line, Field: l.columnOf(fe.Field), Code: fe.Code})
+			}
+			if !ex.Empty() {
+				exploit = &ex
+			}
 		}
 		if len(errs) > 0 {
 			r.failed.Store(true)
@@ -242,7 +265,7 @@ func (r *run) prepare(c *chunk) {
 				return
 			}
 		}
-		c.out = append(c.out, prepared{line: rec.Line, person: person, kase: kase})
+		c.out = append(c.out, prepared{line: rec.Line, person: person, kase: kase, exploit: exploit})
 	}
 }
 
@@ -364,8 +387,14 @@ func (r *run) gather(ctx context.Context, tx *store.Tx, rows []prepared) error {
 		r.keys = append(r.keys, p.person.Key.Row(), p.kase.Key.Row())
 		r.personBatch.Add(p.person, r.rec, r.p.UserID, r.now)
 		r.caseBatch.Add(p.kase, r.rec, p.person.ID, r.p.UserID, r.now)
+		caseFields := p.kase.AuditFields(r.rec)
+		if p.exploit != nil {
+			r.exploitBatch.Add(p.kase.ID, r.rec.OrgID, *p.exploit, r.p.UserID, r.now)
+			// One name for the whole record, as the field sets must stay few.
+			caseFields = append(caseFields, "exploitation")
+		}
 		r.createdIDs = append(r.createdIDs, p.kase.ID...)
-		r.createdFields = append(r.createdFields, r.fieldSet(p.kase.AuditFields(r.rec), p.person.AuditFields()))
+		r.createdFields = append(r.createdFields, r.fieldSet(caseFields, p.person.AuditFields()))
 	}
 	r.created += len(rows)
 	if r.pending += len(rows); r.pending >= flushRows {
@@ -375,7 +404,7 @@ func (r *run) gather(ctx context.Context, tx *store.Tx, rows []prepared) error {
 }
 
 // flush inserts the gathered rows: data keys first, then persons, then
-// cases, as their foreign keys need.
+// cases, then their exploitation records, as their foreign keys need.
 func (r *run) flush(ctx context.Context, tx *store.Tx) error {
 	if err := tx.InsertRows(ctx, vault.KeyTable, vault.KeyColumns, r.keys); err != nil {
 		return err
@@ -384,6 +413,9 @@ func (r *run) flush(ctx context.Context, tx *store.Tx) error {
 		return err
 	}
 	if err := r.caseBatch.Insert(ctx, tx); err != nil {
+		return err
+	}
+	if err := r.exploitBatch.Insert(ctx, tx); err != nil {
 		return err
 	}
 	r.keys, r.pending = r.keys[:0], 0

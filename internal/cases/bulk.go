@@ -33,6 +33,11 @@ type NewRecord struct {
 	// Principal is the principal person's place, copied onto the case as
 	// every link of a principal copies it (principal_copy.go).
 	Principal PrincipalPlace
+	// PrincipalSex and PrincipalBirthYear are the principal person's,
+	// copied onto the case and its concerns for statistics the same way;
+	// "" (unknown) and 0 when not known.
+	PrincipalSex       string
+	PrincipalBirthYear int
 }
 
 // ImportStatuses are the statuses a case may be given when it is opened
@@ -119,19 +124,30 @@ type Batch struct {
 
 var (
 	caseInsertColumns = []string{"id", "org_id", "number", "owner_id", "team_id", "status", "risk", "data_key_id",
-		"created_by", "created_at", "updated_at", "principal_nationality", "principal_country", "principal_admin1"}
-	concernColumns    = []string{"case_id", "concern", "case_org_id", "case_updated_at"}
+		"created_by", "created_at", "updated_at", "principal_nationality", "principal_country", "principal_admin1",
+		"principal_sex", "principal_birth_year"}
+	concernColumns = []string{"case_id", "concern", "case_org_id", "case_updated_at", "case_created_at",
+		"case_nationality", "case_country", "case_sex", "case_birth_year"}
 	linkInsertColumns = []string{"case_id", "person_id", "role", "relation", "created_by", "created_at"}
 )
 
 // Add adds case c, placed at rec, opened by actorID and recorded at now,
 // with personID linked as its principal.
 func (b *Batch) Add(c NewRecord, rec access.Record, personID, actorID string, now time.Time) {
+	sex := c.PrincipalSex
+	if sex == "" {
+		sex = "unknown"
+	}
+	var birthYear any
+	if c.PrincipalBirthYear != 0 {
+		birthYear = c.PrincipalBirthYear
+	}
 	b.cases = append(b.cases, []any{c.ID, rec.OrgID, c.Number, rec.OwnerID, nullString(rec.TeamID), string(c.Status),
 		string(c.Risk), c.Key.ID, actorID, micros(c.Opened), micros(now), c.Principal.Nationality, c.Principal.Country,
-		c.Principal.Admin1})
+		c.Principal.Admin1, sex, birthYear})
 	for _, k := range c.Concerns {
-		b.concerns = append(b.concerns, []any{c.ID, string(k), rec.OrgID, micros(now)})
+		b.concerns = append(b.concerns, []any{c.ID, string(k), rec.OrgID, micros(now), micros(c.Opened),
+			c.Principal.Nationality, c.Principal.Country, sex, birthYear})
 	}
 	b.persons = append(b.persons, []any{c.ID, personID, string(RolePrincipal), string(RelationNone), actorID, micros(now)})
 }

@@ -330,11 +330,14 @@ func checkConcerns(v *ValidationError, in []Concern) []Concern {
 }
 
 // insertConcerns records the concerns of case caseID of organisation
-// orgID, last changed at updated.
+// orgID, last changed at updated, with the copies of the case's opening
+// time and principal's attributes that statistics read (copyToConcerns).
 func insertConcerns(ctx context.Context, tx *store.Tx, orgID, caseID string, concerns []Concern, updated time.Time) error {
 	for _, c := range concerns {
-		if _, err := tx.Exec(ctx, `INSERT INTO case_concerns (case_id, concern, case_org_id, case_updated_at) VALUES (?, ?, ?, ?)`,
-			caseID, c, orgID, micros(updated)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO case_concerns (case_id, concern, case_org_id, case_updated_at,
+			case_created_at, case_nationality, case_country, case_sex, case_birth_year)
+			SELECT id, ?, ?, ?, created_at, principal_nationality, principal_country, principal_sex, principal_birth_year
+			FROM cases WHERE id = ?`, c, orgID, micros(updated), caseID); err != nil {
 			return err
 		}
 	}

@@ -27,9 +27,10 @@ type PersonMover interface {
 }
 
 // PartMover moves what another package keeps about case caseID (detention
-// episodes and consular notifications, referrals) to organisation orgID,
-// inside the transaction that accepts the transfer, so that a case never
-// arrives without its parts. detention.MoveCaseTx and referrals.MoveCaseTx
+// episodes and consular notifications, referrals, the exploitation record
+// and its perpetrators) to organisation orgID, inside the transaction that
+// accepts the transfer, so that a case never arrives without its parts.
+// detention.MoveCaseTx, referrals.MoveCaseTx and exploitation.MoveCaseTx
 // are ones; the packages that keep them import this one, so they are given
 // to New rather than called by name.
 type PartMover func(ctx context.Context, tx *store.Tx, caseID, orgID string) error

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: AGPL-3.0-or-later
 
 // Package export writes tables as CSV and XLSX downloads, the two forms
-// in which people take Amparo's tables into spreadsheets.
+// in which people take Amparo's tables into spreadsheets, and tables that
+// carry HXL hashtags (https://hxlstandard.org) also as HXL-tagged CSV, the
+// form humanitarian data exchanges (HDX, the HXL Proxy) read.
 //
 // Text cells that a spreadsheet would read as a formula (starting with =,
 // +, -, @, tab or carriage return) are prefixed with an apostrophe in CSV
@@ -16,6 +18,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,25 +31,41 @@ type Table struct {
 	// Name names the file (without extension) and the XLSX sheet.
 	Name   string
 	Header []string
-	Rows   [][]any
+	// Tags are the HXL hashtags of the columns, one per header cell (such
+	// as "#country+code" or "#affected+f"), for the HXL form; nil for a
+	// table that has none. CSV and XLSX leave them out.
+	Tags []string
+	Rows [][]any
 }
 
-// Formats and their media types.
+// Formats. HXL is CSV with the hashtag row under the header row, only for
+// tables that carry Tags.
 const (
 	CSV  = "csv"
 	XLSX = "xlsx"
+	HXL  = "hxl"
 )
 
 var mediaTypes = map[string]string{
 	CSV:  "text/csv; charset=utf-8",
 	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	HXL:  "text/csv; charset=utf-8",
 }
 
-// Valid reports whether format is one this package writes.
-func Valid(format string) bool { _, ok := mediaTypes[format]; return ok }
+// extensions name the files; an HXL file is a CSV file, and says so.
+var extensions = map[string]string{CSV: ".csv", XLSX: ".xlsx", HXL: ".hxl.csv"}
 
-// Serve answers with t as a download in format (CSV or XLSX). The file is
-// built in memory first, so a failure becomes an error, not half a file.
+// Valid reports whether format is one every table can be written in: CSV
+// or XLSX.
+func Valid(format string) bool { return format == CSV || format == XLSX }
+
+// ValidTagged reports whether format is one a table with HXL hashtags can
+// be written in: CSV, XLSX or HXL.
+func ValidTagged(format string) bool { return Valid(format) || format == HXL }
+
+// Serve answers with t as a download in format (CSV, XLSX, or HXL for a
+// table with Tags). The file is built in memory first, so a failure becomes
+// an error, not half a file.
 func Serve(w http.ResponseWriter, t Table, format string) error {
 	var b strings.Builder
 	var err error
@@ -55,6 +74,8 @@ func Serve(w http.ResponseWriter, t Table, format string) error {
 		err = WriteCSV(&b, t)
 	case XLSX:
 		err = WriteXLSX(&b, t)
+	case HXL:
+		err = WriteHXL(&b, t)
 	default:
 		return fmt.Errorf("export: unknown format %q", format)
 	}
@@ -63,7 +84,7 @@ func Serve(w http.ResponseWriter, t Table, format string) error {
 	}
 	h := w.Header()
 	h.Set("Content-Type", mediaTypes[format])
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Name + "." + format}))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": t.Name + extensions[format]}))
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
 	_, err = io.WriteString(w, b.String())
 	return err
@@ -76,12 +97,47 @@ func WriteCSV(w io.Writer, t Table) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Header); err != nil {
-		return err
+	return writeRows(w, t.Header, nil, t.Rows)
+}
+
+// hashtagRE is an HXL hashtag in canonical form: the tag, then its
+// attributes, each a lower-case letter followed by letters, digits and
+// underscores (HXL 1.1, "Hashtags and attributes").
+var hashtagRE = regexp.MustCompile(`^#[a-z][a-z0-9_]*(\+[a-z][a-z0-9_]*)*$`)
+
+// ValidHashtag reports whether tag is an HXL hashtag with its attributes,
+// in canonical form.
+func ValidHashtag(tag string) bool { return hashtagRE.MatchString(tag) }
+
+// WriteHXL writes t as HXL-tagged CSV: the header row, the row of its
+// hashtags, then the rows. It has no byte-order mark, which HXL tools do
+// not expect. Every column must have a valid hashtag.
+func WriteHXL(w io.Writer, t Table) error {
+	if len(t.Tags) != len(t.Header) {
+		return fmt.Errorf("export: %d hashtags for %d columns", len(t.Tags), len(t.Header))
 	}
-	rec := make([]string, 0, len(t.Header))
-	for _, row := range t.Rows {
+	for _, tag := range t.Tags {
+		if !ValidHashtag(tag) {
+			return fmt.Errorf("export: invalid HXL hashtag %q", tag)
+		}
+	}
+	return writeRows(w, t.Header, t.Tags, t.Rows)
+}
+
+// writeRows writes the header, the hashtags when given, and the rows as
+// CSV, escaping every cell that could run as a formula.
+func writeRows(w io.Writer, header, tags []string, rows [][]any) error {
+	cw := csv.NewWriter(w)
+	for _, line := range [][]string{header, tags} {
+		if line == nil {
+			continue
+		}
+		if err := cw.Write(line); err != nil {
+			return err
+		}
+	}
+	rec := make([]string, 0, len(header))
+	for _, row := range rows {
 		rec = rec[:0]
 		for _, c := range row {
 			rec = append(rec, csvCell(c))

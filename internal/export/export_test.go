@@ -78,3 +78,74 @@ func TestServe(t *testing.T) {
 		t.Error("unknown format accepted")
 	}
 }
+
+var tagged = Table{
+	Name:   "statistics",
+	Header: []string{"Nationality", "Female", "Male"},
+	Tags:   []string{"#country+origin+name", "#affected+f", "#affected+m"},
+	Rows:   [][]any{{"Honduras", 15, nil}, {"=cmd", 20, 35}},
+}
+
+func TestHXLHasTheHashtagRowUnderTheHeader(t *testing.T) {
+	var b strings.Builder
+	if err := WriteHXL(&b, tagged); err != nil {
+		t.Fatal(err)
+	}
+	want := "Nationality,Female,Male\n#country+origin+name,#affected+f,#affected+m\nHonduras,15,\n'=cmd,20,35\n"
+	if b.String() != want {
+		t.Errorf("hxl =\n%q\nwant\n%q", b.String(), want)
+	}
+	var csvOut strings.Builder
+	if err := WriteCSV(&csvOut, tagged); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(csvOut.String(), "#affected") {
+		t.Error("the CSV form carries the hashtags")
+	}
+}
+
+func TestHXLRefusesBadHashtags(t *testing.T) {
+	for name, tags := range map[string][]string{
+		"missing":        {"#country", "#affected+f"},
+		"no hash":        {"country", "#affected+f", "#affected+m"},
+		"upper case":     {"#Country", "#affected+f", "#affected+m"},
+		"attribute":      {"#country+", "#affected+f", "#affected+m"},
+		"digit first":    {"#country+1x", "#affected+f", "#affected+m"},
+		"space":          {"#country +code", "#affected+f", "#affected+m"},
+		"formula-like":   {"=#country", "#affected+f", "#affected+m"},
+		"none for table": nil,
+	} {
+		bad := tagged
+		bad.Tags = tags
+		if err := WriteHXL(&strings.Builder{}, bad); err == nil {
+			t.Errorf("%s: accepted %q", name, tags)
+		}
+	}
+	for _, ok := range []string{"#adm1+code", "#affected+age65plus", "#indicator+num+total", "#meta"} {
+		if !ValidHashtag(ok) {
+			t.Errorf("%s refused", ok)
+		}
+	}
+}
+
+func TestServeHXL(t *testing.T) {
+	rec := httptest.NewRecorder()
+	if err := Serve(rec, tagged, HXL); err != nil {
+		t.Fatal(err)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("content type %q", ct)
+	}
+	if cd := rec.Header().Get("Content-Disposition"); !strings.Contains(cd, `filename=statistics.hxl.csv`) {
+		t.Errorf("content disposition %q", cd)
+	}
+	if !strings.HasPrefix(rec.Body.String(), "Nationality,") {
+		t.Errorf("body starts %q", rec.Body.String()[:20])
+	}
+	if Valid(HXL) || !ValidTagged(HXL) || !ValidTagged(CSV) || ValidTagged("pdf") {
+		t.Error("Valid and ValidTagged disagree with the formats")
+	}
+	if err := Serve(httptest.NewRecorder(), sample, HXL); err == nil {
+		t.Error("a table without hashtags was served as HXL")
+	}
+}

@@ -46,6 +46,10 @@ func (s *Service) Erase(ctx context.Context, p access.Principal, id string) erro
 		for _, q := range []string{
 			`DELETE FROM person_photos WHERE person_id = ?`,
 			`DELETE FROM person_index WHERE person_id = ?`,
+			// Violations documentation (migration 0012) must not keep
+			// naming an erased person as a victim or a party to an event.
+			`UPDATE violation_acts SET victim_person_id = NULL WHERE victim_person_id = ?`,
+			`DELETE FROM violation_event_persons WHERE person_id = ?`,
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/caseimport"
 	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/violations"
 )
 
 // adminIndexData says which sections of the administration the reader may
@@ -18,6 +19,9 @@ type adminIndexData struct {
 	// administrators who hold them without reading cases (and so without
 	// the case list, which links them for the others).
 	CaseImport, CaseExport bool
+	// Vocabularies links the administration of the controlled
+	// vocabularies of violations documentation.
+	Vocabularies bool
 }
 
 // adminIndex links the sections of the administration the reader may use.
@@ -39,5 +43,7 @@ func (w *Web) adminIndex(rw http.ResponseWriter, r *http.Request) {
 		Audit:      adminNeedAudit.held(p),
 		CaseImport: p.Can(caseimport.PermImport),
 		CaseExport: p.Can(cases.PermExport),
+
+		Vocabularies: p.Can(violations.PermVocabularyWrite),
 	}})
 }

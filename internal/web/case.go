@@ -16,8 +16,8 @@ import (
 
 // caseTabs are the tabs of a case page, in the order they are shown. Each
 // is the page at /cases/{id}/{tab}; /cases/{id} shows the first.
-var caseTabs = []string{"person", "concerns", "detention", "consular", "referrals", "services", "tasks", "notes",
-	"attachments", "history"}
+var caseTabs = []string{"person", "concerns", "detention", "consular", "exploitation", "referrals", "services", "tasks",
+	"notes", "attachments", "violations", "history"}
 
 // caseHeader is what the "case-header" template shows above every tab: the
 // case's number, status and risk, and the tab list with the current tab

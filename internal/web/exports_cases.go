@@ -24,7 +24,7 @@ type casesExportData struct {
 
 // casesExportFields are the form's own fields, shown again after a failed
 // post.
-var casesExportFields = []string{"status", "concern", "risk", "format", "include_identity"}
+var casesExportFields = []string{"status", "concern", "risk", "format", "layout", "include_identity"}
 
 // casesExportForm shows the form.
 func (w *Web) casesExportForm(rw http.ResponseWriter, r *http.Request) {
@@ -65,8 +65,12 @@ func (w *Web) casesExport(rw http.ResponseWriter, r *http.Request) {
 	default:
 		f.Risk = new(cases.Risk(risk))
 	}
-	file, err := w.exp.ExportCases(r.Context(), authn.PrincipalFrom(r.Context()), caseexport.CaseListRequest{
-		Request: exportRequest(r), Filter: f, Format: form.values["format"],
-		IncludeIdentity: form.values["include_identity"] == "yes"})
+	req := caseexport.CaseListRequest{Request: exportRequest(r), Filter: f, Format: form.values["format"],
+		IncludeIdentity: form.values["include_identity"] == "yes"}
+	if form.values["layout"] == layoutHTCDS {
+		w.exportHTCDS(rw, r, form, req)
+		return
+	}
+	file, err := w.exp.ExportCases(r.Context(), authn.PrincipalFrom(r.Context()), req)
 	w.exportDone(rw, r, form, file, err)
 }

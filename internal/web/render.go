@@ -20,6 +20,7 @@ import (
 	"github.com/amparo-project/amparo/internal/accounts"
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
 )
@@ -49,7 +50,8 @@ const (
 
 var allPages = slices.Concat([]page{pageLogin, pageLoginTOTP, pageEnrol, pageRecovery, pagePassword, pageHome,
 	pageSessions, pageTokens, pageTokenCreated, pageError}, adminPages, commitmentPages, casePages, inboxPages,
-	caseProtectionPages, []page{pageDetentionReference}, exportPages, caseListPages, caseImportPages)
+	caseProtectionPages, []page{pageDetentionReference}, exportPages, caseListPages, caseImportPages, dashboardPages, exploitationPages,
+	violationPages, statisticsPages)
 
 // layoutFile is the page around every page's content; sharedFile defines
 // the pieces pages share. Neither is a page.
@@ -173,6 +175,9 @@ type nav struct {
 	// it is shown, with InboxCount, the number of items waiting there.
 	Inbox      bool
 	InboxCount int
+	// Dashboard is true when that someone may read their organisation's
+	// dashboard: the link to it is shown.
+	Dashboard bool
 }
 
 // adminPerms are the permissions any of which makes the administration
@@ -304,6 +309,8 @@ func navFor(r *http.Request) nav {
 		SignOut: sess != nil,
 		Admin:   complete && slices.ContainsFunc(adminPerms, p.Can),
 		Cases:   complete && p.Can(cases.PermRead),
+		// The dashboard's own permission (dashboard.go).
+		Dashboard: complete && p.Can(dashboard.PermRead),
 	}
 }
 

@@ -47,6 +47,10 @@ func (w *Web) Routes() []authn.Route {
 	pages = append(pages, w.caseListRoutes()...)
 	pages = append(pages, w.exportRoutes()...)
 	pages = append(pages, w.caseImportRoutes()...)
+	pages = append(pages, w.dashboardRoutes()...)
+	pages = append(pages, w.exploitationRoutes()...)
+	pages = append(pages, w.violationRoutes()...)
+	pages = append(pages, w.statisticsRoutes()...)
 	for i := range pages {
 		pages[i].Handler = withLanguage(pages[i].Handler)
 	}

@@ -147,6 +147,10 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	maps.Copy(samples, exportSamples(now))
 	maps.Copy(samples, caseListSamples(now))
 	maps.Copy(samples, caseImportSamples(now))
+	maps.Copy(samples, exploitationSamples(now))
+	maps.Copy(samples, violationSamples(now))
+	maps.Copy(samples, dashboardSamples(now))
+	maps.Copy(samples, statisticsSamples(t, now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
 	renderEveryPage(t, samples, allPages, r, "/", func(what string, lang i18n.Language, body string) {
 		contains(t, what, body, `data-testid="lang-switcher"`,

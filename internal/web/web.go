@@ -39,12 +39,16 @@ import (
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/inbox"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/statistics"
+	"github.com/amparo-project/amparo/internal/violations"
 )
 
 // Web holds the collaborators of the page handlers and the parsed templates.
@@ -60,6 +64,10 @@ type Web struct {
 	inbox  *inbox.Service
 	ret    *retention.Service
 	imp    *caseimport.Service
+	stats  *statistics.Service
+	xpl    *exploitation.Service
+	dash   *dashboard.Service
+	vio    *violations.Service
 	audit  *audit.Log
 	clock  clock.Clock
 	logger *slog.Logger
@@ -78,8 +86,8 @@ func New(c Config) *Web {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &Web{acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
-		exp: c.Exports, inbox: c.Inbox, ret: c.Retention, imp: c.CaseImport, audit: c.Audit, clock: c.Clock, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
+	return &Web{stats: c.Statistics, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
+		exp: c.Exports, inbox: c.Inbox, ret: c.Retention, imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, audit: c.Audit, clock: c.Clock, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
 }
 
 // Config holds the collaborators of the page handlers.
@@ -94,11 +102,17 @@ type Config struct {
 	Inbox       *inbox.Service
 	Retention   *retention.Service
 	CaseImport  *caseimport.Service
+	Statistics  *statistics.Service
+	Dashboard   *dashboard.Service
 	Audit       *audit.Log
 	// Clock tells the pages the time, such as how long a person has been
 	// held; nil means the system clock.
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// Exploitation keeps the exploitation records of cases.
+	Exploitation *exploitation.Service
+	// Violations documents events, acts, victims and perpetrators.
+	Violations *violations.Service
 }
 
 // Deny answers a request the server refused for one of the pages: a

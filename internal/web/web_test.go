@@ -26,6 +26,7 @@ import (
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/commitments"
 	"github.com/amparo-project/amparo/internal/detention"
+	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/inbox"
@@ -55,6 +56,7 @@ type stack struct {
 	cas *cases.Service
 	det *detention.Service
 	ref *referrals.Service
+	xpl *exploitation.Service
 }
 
 func newStack(t *testing.T) *stack {
@@ -83,13 +85,15 @@ func newStack(t *testing.T) *stack {
 	det := detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: clk})
 	cas := cases.New(cases.Config{DB: db, Vault: v, Audit: log, Clock: clk, Identities: per, Alerts: det})
 	ref := referrals.New(referrals.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Consent: per})
+	xpl := exploitation.New(exploitation.Config{DB: db, Vault: v, Audit: log, Clock: clk, Cases: cas})
 	imp := caseimport.New(caseimport.Config{DB: db, Persons: per, Cases: cas, Audit: log, Clock: clk})
 	exp := caseexport.New(caseexport.Config{DB: db, Audit: log, Clock: clk, Auth: acc, Cases: cas, Persons: per,
-		Detention: det, Referrals: ref})
+		Detention: det, Referrals: ref, Exploitation: xpl})
 	box := inbox.New(inbox.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Detention: det, Accounts: acc})
 	ret := retention.New(retention.Config{DB: db, Audit: log, Clock: clk, Cases: cas, Persons: per})
 	w := New(Config{Accounts: acc, Commitments: com, Persons: per, Cases: cas, Detention: det, Referrals: ref,
-		Exports: exp, Inbox: box, Retention: ret, CaseImport: imp, Audit: log, Clock: clk, Logger: logger})
+		Exports: exp, Inbox: box, Retention: ret, CaseImport: imp, Audit: log, Clock: clk, Logger: logger,
+		Exploitation: xpl})
 	h := server.New(server.Options{
 		Accounts: acc, Logger: logger, Metrics: httpx.NewMetrics(), HSTS: true,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },
@@ -101,7 +105,7 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &stack{t: t, srv: srv, acc: acc, db: db, clock: clk, org: org, logs: logs, per: per, cas: cas, det: det, ref: ref}
+	return &stack{t: t, srv: srv, acc: acc, db: db, clock: clk, org: org, logs: logs, per: per, cas: cas, det: det, ref: ref, xpl: xpl}
 }
 
 // testPassword is long enough and not on the common-password list.
