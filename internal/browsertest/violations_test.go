@@ -5,9 +5,9 @@ package browsertest
 // Violations documentation and the statistics drawn from it, in a real
 // browser, as the issue asks: record an event with acts against a case's
 // person and see them counted, or suppressed, on the statistics page.
-// Eleven acts of torture are on record before the flow starts (published
-// as 10: rounded to base 5). The flow adds two acts of torture (13,
-// published as 15: one more would still round to 10) and one death in
+// Sixteen acts of torture are on record before the flow starts (published
+// as 15: rounded to base 5). The flow adds two acts of torture (18,
+// published as 20: one more would still round to 15) and one death in
 // custody, which is under k and shows as withheld. Twelve acts of
 // ill-treatment are on record too: the smallest other count, they are
 // what complementary suppression withholds with the death in custody, so
@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestViolationsFlowInChromium(t *testing.T) {
 		start := time.Now()
 		a := testutil.New(t, dbURL)
 		fx := newCaseFixture(t, a)
-		seedActs(t, fx, actTorture, 11)
+		seedActs(t, fx, actTorture, 16)
 		seedActs(t, fx, actIllTreatment, 12)
 		b := newBrowser(t, d, chromium)
 		violationsFlow(t, fx, b)
@@ -80,8 +81,8 @@ func seedActs(t *testing.T, fx caseFixture, actType string, n int) {
 
 func violationsFlow(t *testing.T, fx caseFixture, b *browser) {
 	b.signIn(fx)
-	if got := b.publishedActs(fx, actTorture); got != "10" {
-		t.Errorf("before the flow, acts of torture read %q, want 10 (11 rounded to base 5)", got)
+	if got := b.publishedActs(fx, actTorture); got != "15" {
+		t.Errorf("before the flow, acts of torture read %q, want 15 (16 rounded to base 5)", got)
 	}
 
 	// From the case's violations tab, a new event for the case.
@@ -116,13 +117,16 @@ func violationsFlow(t *testing.T, fx caseFixture, b *browser) {
 	b.open(fx.base + casePath + "/violations")
 	b.find(ByCSS, "[data-testid=violation-case-list] [data-testid=violation-row]")
 
-	// Counted: 13 acts of torture are published as 15.
-	if got := b.publishedActs(fx, actTorture); got != "15" {
-		t.Errorf("after the flow, acts of torture read %q, want 15 (13 rounded to base 5)", got)
+	// Counted: 18 acts of torture are published as 20.
+	if got := b.publishedActs(fx, actTorture); got != "20" {
+		t.Errorf("after the flow, acts of torture read %q, want 20 (18 rounded to base 5)", got)
 	}
 	// Suppressed: one death in custody is under k.
-	if got := b.publishedActs(fx, actDeathInCustody); got != "x withheld" && got != "x" {
+	if got := b.publishedActs(fx, actDeathInCustody); !strings.HasPrefix(got, "x") {
 		t.Errorf("the single death in custody reads %q, want it withheld", got)
+	}
+	if got := b.publishedActs(fx, actIllTreatment); !strings.HasPrefix(got, "x") {
+		t.Errorf("ill-treatment reads %q, want it withheld with the death in custody, which the total would give away", got)
 	}
 	b.checkConsole()
 }
