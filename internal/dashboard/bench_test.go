@@ -29,9 +29,9 @@ import (
 // this one with the same AMPARO_BENCH_DIR and AMPARO_BENCH_CASES (default
 // 1,000,000), for instance:
 //
-//	AMPARO_BENCH_DIR=/var/tmp/amparo-bench go test ./internal/cases/ -run '^$' \
+//	AMPARO_BENCH_DIR=/var/tmp/casebench go test ./internal/cases/ -run '^$' \
 //	    -bench 'BenchmarkCaseList/sqlite/team$' -benchtime 1x -timeout 3h
-//	AMPARO_BENCH_DIR=/var/tmp/amparo-bench go test ./internal/dashboard/ -run '^$' \
+//	AMPARO_BENCH_DIR=/var/tmp/casebench go test ./internal/dashboard/ -run '^$' \
 //	    -bench BenchmarkDashboard -benchtime 50x -timeout 1h
 //
 // The kept database has cases, concerns, persons and detention episodes;
