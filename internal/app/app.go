@@ -93,6 +93,8 @@ type App struct {
 type Options struct {
 	Clock  clock.Clock
 	Logger *slog.Logger
+	// Hasher hashes passwords; nil means argon2id at its production cost.
+	Hasher *password.Hasher
 }
 
 // Open prepares the data directory, opens and migrates the database, loads
@@ -101,6 +103,9 @@ type Options struct {
 func Open(ctx context.Context, cfg *config.Config, opt Options) (*App, error) {
 	if opt.Clock == nil {
 		opt.Clock = clock.System{}
+	}
+	if opt.Hasher == nil {
+		opt.Hasher = password.NewHasher(4)
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -133,7 +138,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 		return nil, err
 	}
 	log := audit.New(db, opt.Clock)
-	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: log, Hasher: password.NewHasher(4), Clock: opt.Clock})
+	acc := accounts.New(accounts.Config{DB: db, Vault: v, Audit: log, Hasher: opt.Hasher, Clock: opt.Clock})
 	com := commitments.New(commitments.Config{DB: db, Audit: log, Clock: opt.Clock})
 	if err := com.SeedShipped(ctx); err != nil {
 		return nil, err

@@ -51,6 +51,16 @@ func NewHasher(maxInFlight int) *Hasher {
 	return newHasher(maxInFlight, defaultParams)
 }
 
+// NewTestHasher returns a Hasher for test harnesses that create thousands
+// of accounts: argon2id at its minimum cost (64 KiB, one pass, one lane),
+// so that each hash takes microseconds instead of 64 MiB and a tenth of a
+// second. Its hashes are ordinary PHC strings that any Hasher verifies (and
+// NewHasher's would rehash). Never for a server: internal/app uses it only
+// when a test passes it in its Options.
+func NewTestHasher() *Hasher {
+	return newHasher(4, Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})
+}
+
 // newHasher is NewHasher with chosen parameters, so that tests of the
 // throttle need not spend 64 MiB per computation.
 func newHasher(maxInFlight int, p Params) *Hasher {

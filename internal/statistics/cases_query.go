@@ -15,11 +15,12 @@ import (
 // and no sort is needed, and by no more of them than the table needs,
 // since comparing each entry's columns is most of the cost of a pass; the
 // groups (a few thousand at most: values × sexes × years of birth) are
-// then folded into categories here. A filter on the
-// leading column seeks a range of the index; every other filter is written
-// so that no other index can serve it (`col || ''`, `col + 0`), which keeps
-// the planner, SQLite's especially, from choosing an index that would look
-// up every case for the columns it lacks.
+// then folded into categories here. A filter on the leading column seeks a
+// range of the index; every other filter is written as a negation (NOT (col
+// <> ?), NOT (col < ?)), which SQLite cannot serve from an index and so
+// checks on each entry of the pass rather than choosing an index that would
+// look up every case for the columns it lacks, and which PostgreSQL turns
+// back into the plain comparison, estimated from its statistics.
 
 // caseColumns are the names of the columns a case table reads, in cases
 // and in case_concerns.
@@ -58,11 +59,13 @@ var (
 
 // planCases chooses the index a table of cases reads: the one led by its
 // own dimension, or, for the tables by sex or age band when a filter fixes
-// the nationality or the country, the one led by that, so that only the
-// matching cases are read. A filter that is not on the leading column is
-// checked on every entry of a whole pass, which is never slower than one
-// pass: seeking the cases of a common nationality and sorting them by
-// place, say, would be.
+// the nationality, the one led by that, so that only the matching cases
+// are read. A filter that is not on the leading column is checked on every
+// entry of a whole pass, which costs one pass at most: seeking the cases of
+// a common nationality and sorting them by place would cost more, and the
+// cases of one country (most of them, for an organisation working in one)
+// grouped by place, sex and year of birth more than all cases grouped by
+// sex and year of birth.
 func planCases(q Query) casePlan {
 	f := q.Filter
 	p := casePlan{cols: casesTable}
@@ -75,8 +78,6 @@ func planCases(q Query) casePlan {
 		p.index = byPlaceIndex
 	case f.Nationality != "": // Sex and AgeBand
 		p.index = byNationalityIndex
-	case f.Country != "":
-		p.index = byPlaceIndex
 	default:
 		p.index = bySexIndex
 	}
@@ -138,7 +139,7 @@ func (p casePlan) sql(f Filter) (string, []any) {
 		if role == p.seek {
 			where = append(where, col+" = ?")
 		} else {
-			where = append(where, col+" || '' = ?")
+			where = append(where, notIndexed(col, "<>"))
 		}
 		args = append(args, v)
 	}
@@ -146,11 +147,11 @@ func (p casePlan) sql(f Filter) (string, []any) {
 	text("nationality", c.nationality, f.Nationality)
 	text("country", c.country, f.Country)
 	if !f.From.IsZero() {
-		where = append(where, c.at+" + 0 >= ?")
+		where = append(where, notIndexed(c.at, "<"))
 		args = append(args, micros(f.From.Start()))
 	}
 	if !f.To.IsZero() {
-		where = append(where, c.at+" + 0 < ?")
+		where = append(where, notIndexed(c.at, ">="))
 		args = append(args, micros(f.To.End()))
 	}
 	group := make([]string, len(p.group))
@@ -212,6 +213,14 @@ func (s *Service) countCases(ctx context.Context, q Query, t *tally) error {
 	}
 	return rows.Err()
 }
+
+// notIndexed writes a comparison of col with a parameter as the negation
+// of its opposite (= as NOT (col <> ?), >= as NOT (col < ?)): the same
+// rows, but a condition SQLite does not serve from an index (its planner
+// only uses bare comparisons of a column), so that it is checked on each
+// entry of the index the query reads; PostgreSQL rewrites it to the plain
+// comparison and plans it with its statistics.
+func notIndexed(col, opposite string) string { return "NOT (" + col + " " + opposite + " ?)" }
 
 func orUnknown(code string) string {
 	if code == "" {

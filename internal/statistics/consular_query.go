@@ -61,7 +61,15 @@ func (s *Service) countConsular(ctx context.Context, q Query, t *tally, now time
 		where = append(where, "n.org_id = ?")
 		args = append(args, q.Filter.OrgID)
 	}
-	if cw, ca := caseFilter(q.Filter, "c"); len(cw) > 0 {
+	// The nationality of a notification is the one whose consulate it
+	// concerns: the detained national's own, kept on the record.
+	if q.Filter.Nationality != "" {
+		where = append(where, "n.nationality = ?")
+		args = append(args, q.Filter.Nationality)
+	}
+	byCase := q.Filter
+	byCase.Nationality = ""
+	if cw, ca := caseFilter(byCase, "c"); len(cw) > 0 {
 		from += " JOIN cases c ON c.id = e.case_id"
 		where, args = append(where, cw...), append(args, ca...)
 	}

@@ -78,9 +78,10 @@ func Dimensions() []Dimension {
 		ReferralStatus, ActType, PerpetratorCategory}
 }
 
-// Columns returns the second dimensions a table by d may be crossed with
-// (none for an unknown d).
-func Columns(d Dimension) []Dimension { return slices.Clone(specs[d].columns) }
+// ColumnDimensions returns the second dimensions tables may be crossed
+// with, each where the table counts something about a person (a table by
+// sex only by age band, and the reverse).
+func ColumnDimensions() []Dimension { return slices.Clone(personColumns) }
 
 // UnitOf returns what a table by d counts.
 func UnitOf(d Dimension) Unit { return specs[d].unit }

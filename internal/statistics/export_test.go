@@ -38,7 +38,7 @@ func TestExportCarriesValidHashtags(t *testing.T) {
 	svc := New(Config{})
 	loc := i18n.MustLoad().Locale("fr")
 	for _, d := range Dimensions() {
-		for _, col := range append([]Dimension{""}, Columns(d)...) {
+		for _, col := range append([]Dimension{""}, specs[d].columns...) {
 			if fixed := specs[d].fixed; fixed != "" {
 				col = fixed
 			}

@@ -33,7 +33,7 @@ func TestCasePlansReadOneIndexInOrder(t *testing.T) {
 			{"sex", nil, "cases_stats_sex", false},
 			{"age_band", []string{"column", "sex", "org", org}, "cases_stats_sex", false},
 			{"sex", []string{"nationality", "HND"}, "cases_stats_nationality", false},
-			{"age_band", []string{"country", "MEX"}, "cases_stats_place", false},
+			{"age_band", []string{"country", "MEX"}, "cases_stats_sex", false},
 			{"location", nil, "cases_stats_place", false},
 			{"location", []string{"country", "MEX", "org", org}, "cases_stats_place", false},
 			{"location", []string{"nationality", "HND"}, "cases_stats_place", false},

@@ -29,7 +29,9 @@ type Query struct {
 //
 // For cases, and for the detention episodes, consular notifications and
 // referrals of cases, From and To bound the quarter the case was opened in
-// and Nationality and Country are the case's principal person's. For the
+// and Nationality and Country are the case's principal person's, but for a
+// consular notification Nationality is the one whose consulate it concerns
+// (the detained national's own). For the
 // acts and perpetrators of violations they bound the quarter the event
 // began in, Country is the event's, and Nationality the victim's (for a
 // perpetrator, a victim's of an act of the event); the employers and
@@ -84,12 +86,6 @@ func (q Quarter) End() time.Time { return q.Start().AddDate(0, 3, 0) }
 
 // Before reports whether q comes before r.
 func (q Quarter) Before(r Quarter) bool { return q.Year < r.Year || (q.Year == r.Year && q.Q < r.Q) }
-
-// QuarterOf returns the quarter t falls in (UTC).
-func QuarterOf(t time.Time) Quarter {
-	t = t.UTC()
-	return Quarter{Year: t.Year(), Q: (int(t.Month())-1)/3 + 1}
-}
 
 // maxParam is the longest value a parameter may have; longer ones are
 // refused unread.

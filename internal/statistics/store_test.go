@@ -110,6 +110,9 @@ func TestCountsBeforeProtection(t *testing.T) {
 			{"detention_length", []string{"from", "2026-Q3"}, map[string]int{"ongoing": 5, "d7_29": 10}},
 			{"detention_length", []string{"to", "2026-Q2"}, map[string]int{}},
 			{"consular_compliance", []string{"org", f.orgB}, map[string]int{}},
+			{"consular_compliance", []string{"nationality", "GTM", "from", "2026-Q3"}, map[string]int{
+				"told_in_time|notified_in_time": 8, "told_unknown|notification_undetermined": 7}},
+			{"consular_compliance", []string{"nationality", "HND"}, map[string]int{}},
 			{"referral_status", []string{"nationality", "GTM"}, map[string]int{}},
 			{"act_type", []string{"country", "MEX"}, map[string]int{"10.10": 13, "20": 2}},
 			{"act_type", []string{"country", "USA"}, map[string]int{}},

@@ -12,15 +12,15 @@ func eventFilter(f Filter, ev string) ([]string, []any) {
 	var where []string
 	var args []any
 	if !f.From.IsZero() {
-		where = append(where, ev+".start_first || '' >= ?")
+		where = append(where, notIndexed(ev+".start_first", "<"))
 		args = append(args, f.From.Start().Format(dateLayout))
 	}
 	if !f.To.IsZero() {
-		where = append(where, ev+".start_first || '' < ?")
+		where = append(where, notIndexed(ev+".start_first", ">="))
 		args = append(args, f.To.End().Format(dateLayout))
 	}
 	if f.Country != "" {
-		where = append(where, ev+".country || '' = ?")
+		where = append(where, notIndexed(ev+".country", "<>"))
 		args = append(args, f.Country)
 	}
 	return where, args
@@ -48,7 +48,7 @@ func (s *Service) countActs(ctx context.Context, q Query, t *tally) error {
 		from += " LEFT JOIN persons p ON p.id = a.victim_person_id"
 	}
 	if q.Filter.Nationality != "" {
-		where = append(where, "p.nationality || '' = ?")
+		where = append(where, notIndexed("p.nationality", "<>"))
 		args = append(args, q.Filter.Nationality)
 	}
 	if person {

@@ -25,6 +25,7 @@ import (
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/config"
 	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/password"
 	"github.com/amparo-project/amparo/internal/store/storetest"
 	"github.com/amparo-project/amparo/internal/testutil/syncbuf"
 )
@@ -59,7 +60,8 @@ func New(t testing.TB, url string) *App {
 	}
 	logs := &SyncBuffer{}
 	fake := clock.NewFake(time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC))
-	a, err := app.Open(context.Background(), cfg, app.Options{Clock: fake, Logger: slog.New(slog.NewJSONHandler(logs, nil))})
+	a, err := app.Open(context.Background(), cfg, app.Options{Clock: fake, Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Hasher: password.NewTestHasher()})
 	if err != nil {
 		t.Fatalf("testutil: open app: %v", err)
 	}

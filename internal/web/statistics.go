@@ -159,7 +159,7 @@ func (w *Web) statisticsOptions(r *http.Request, loc *i18n.Locale, d *statistics
 	for _, dim := range statistics.Dimensions() {
 		d.Dimensions = append(d.Dimensions, option{Value: string(dim), Label: loc.T("statistics.dim." + string(dim))})
 	}
-	for _, dim := range []statistics.Dimension{statistics.Sex, statistics.AgeBand} {
+	for _, dim := range statistics.ColumnDimensions() {
 		d.Columns = append(d.Columns, option{Value: string(dim), Label: loc.T("statistics.dim." + string(dim))})
 	}
 	orgs, _, err := w.acc.ListOrganisations(r.Context(), authn.PrincipalFrom(r.Context()), "", accounts.Page{Limit: 500})
