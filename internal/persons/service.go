@@ -169,31 +169,9 @@ func notFound(err error) error {
 	return err
 }
 
-// scopeFilter returns the SQL condition (on persons aliased p) selecting
-// exactly the persons on which access.Principal.Allows lets p exercise
-// perm, and its arguments; ok is false when p has no scope at all.
+// scopeFilter is access.ScopeSQL on persons aliased p.
 func scopeFilter(p access.Principal, perm access.Permission) (cond string, args []any, ok bool) {
-	switch p.Scope(perm) {
-	case access.ScopeAll:
-		return "1 = 1", nil, true
-	case access.ScopeOrg:
-		if p.OrgID == "" {
-			return "1 = 0", nil, true
-		}
-		return "p.org_id = ?", []any{p.OrgID}, true
-	case access.ScopeTeam:
-		if p.OrgID == "" {
-			return "1 = 0", nil, true
-		}
-		if p.TeamID == "" {
-			return "p.org_id = ? AND p.owner_id = ?", []any{p.OrgID, p.UserID}, true
-		}
-		return "p.org_id = ? AND (p.owner_id = ? OR p.team_id = ?)", []any{p.OrgID, p.UserID, p.TeamID}, true
-	case access.ScopeOwn:
-		return "p.org_id = ? AND p.owner_id = ?", []any{p.OrgID, p.UserID}, true
-	default:
-		return "", nil, false
-	}
+	return access.ScopeSQL(p, perm, "p")
 }
 
 // sealedIdentity is the sealed form of an Identity, as JSON. Its tags are

@@ -178,30 +178,7 @@ func (pg Page) limit() int {
 	}
 }
 
-// scopeFilter returns the SQL condition (on violation_events aliased e)
-// selecting exactly the events on which access.Principal.Allows lets p
-// exercise perm, and its arguments; ok is false when p has no scope at
-// all.
+// scopeFilter is access.ScopeSQL on violation_events aliased e.
 func scopeFilter(p access.Principal, perm access.Permission) (cond string, args []any, ok bool) {
-	switch p.Scope(perm) {
-	case access.ScopeAll:
-		return "1 = 1", nil, true
-	case access.ScopeOrg:
-		if p.OrgID == "" {
-			return "1 = 0", nil, true
-		}
-		return "e.org_id = ?", []any{p.OrgID}, true
-	case access.ScopeTeam:
-		if p.OrgID == "" {
-			return "1 = 0", nil, true
-		}
-		if p.TeamID == "" {
-			return "e.org_id = ? AND e.owner_id = ?", []any{p.OrgID, p.UserID}, true
-		}
-		return "e.org_id = ? AND (e.owner_id = ? OR e.team_id = ?)", []any{p.OrgID, p.UserID, p.TeamID}, true
-	case access.ScopeOwn:
-		return "e.org_id = ? AND e.owner_id = ?", []any{p.OrgID, p.UserID}, true
-	default:
-		return "", nil, false
-	}
+	return access.ScopeSQL(p, perm, "e")
 }
