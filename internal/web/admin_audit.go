@@ -28,21 +28,48 @@ import (
 // its code, and may still be filtered on by URL.
 var adminAuditActions = []string{
 	"audit.export",
-	"auth.login", "auth.login_failed", "auth.logout", "auth.mfa", "auth.mfa_failed",
-	"backup.create", "key.rotate",
+	"auth.login", "auth.login_failed", "auth.logout", "auth.mfa", "auth.mfa_failed", "auth.reauth_failed",
+	"backup.create",
+	"case.attachment_add", "case.closure_approve", "case.closure_reject", "case.closure_request", "case.create",
+	"case.exploitation_create", "case.exploitation_remove", "case.exploitation_update", "case.export", "case.import",
+	"case.note_add", "case.perpetrator_add", "case.perpetrator_remove", "case.perpetrator_update", "case.person_link",
+	"case.person_unlink", "case.read", "case.reopen", "case.search", "case.shred", "case.status", "case.task_add",
+	"case.task_done", "case.task_undone", "case.task_update", "case.transfer_accept", "case.transfer_decline",
+	"case.transfer_offer", "case.transfer_withdraw", "case.update",
+	"consular.create", "consular.read", "consular.update",
+	"consular_mandatory.create", "consular_mandatory.delete", "consular_mandatory.update",
+	"dashboard.read",
+	"detention.create", "detention.read", "detention.update",
+	"detention_limit.create", "detention_limit.delete", "detention_limit.update", "detention_settings.update",
+	"key.rotate",
 	"membership.create", "membership.delete", "membership.update",
-	"organisation.create", "organisation.update",
+	"organisation.create", "organisation.export_key", "organisation.retention", "organisation.update",
+	"person.assign", "person.consent", "person.create", "person.erase", "person.export", "person.read",
+	"person.rights_export", "person.search", "person.transfer", "person.update",
+	"provider.create", "provider.delete", "provider.update",
 	"ratification.create", "ratification.delete", "ratification.import", "ratification.update",
+	"referral.accept", "referral.complete", "referral.consent_override", "referral.create", "referral.decline",
+	"referral.read_received", "referral.revoke", "referral.send",
+	"saved_search.create", "saved_search.delete",
 	"session.revoke",
+	"statistics_settings.update",
 	"team.create",
 	"token.create", "token.revoke",
-	"user.create", "user.disable", "user.enable", "user.erase", "user.password_change", "user.password_reset",
+	"user.create", "user.digest", "user.disable", "user.enable", "user.erase", "user.password_change", "user.password_reset",
 	"user.read", "user.search", "user.totp_begin", "user.totp_enable", "user.totp_reset", "user.update",
+	"violation.act_add", "violation.act_delete", "violation.act_update", "violation.case_link", "violation.case_unlink",
+	"violation.create", "violation.delete", "violation.intervention_add", "violation.intervention_delete",
+	"violation.intervention_update", "violation.perpetrator_add", "violation.perpetrator_delete",
+	"violation.perpetrator_update", "violation.person_link", "violation.person_unlink", "violation.read",
+	"violation.source_add", "violation.source_delete", "violation.source_update", "violation.update",
+	"vocabulary.add", "vocabulary.restore", "vocabulary.retire",
 }
 
 // adminAuditObjectTypes are the types of object the log's entries are about.
-var adminAuditObjectTypes = []string{"audit_log", "backup", "kek", "membership", "organisation", "ratification",
-	"ratification_import", "session", "team", "token", "user"}
+var adminAuditObjectTypes = []string{"audit_log", "backup", "case", "case_import", "consular_mandatory_country",
+	"consular_notification", "detention_episode", "detention_legal_limit", "export", "kek", "membership", "organisation",
+	"person", "ratification", "ratification_import", "referral", "saved_search", "service_provider", "session",
+	"statistics_settings", "team", "token", "user", "violation_event", "violation_vocabulary"}
 
 // adminAuditExportAction is the action an export of the log is audited as.
 const adminAuditExportAction = "audit.export"
