@@ -59,7 +59,7 @@ func TestInboxPageInEveryLanguage(t *testing.T) {
 		t.Helper()
 		v.Nav = nav{Path: "/inbox", Account: true, Inbox: true, InboxCount: 12}
 		var b strings.Builder
-		if err := w.pages[pageInbox]["en"].ExecuteTemplate(&b, layoutFile, v); err != nil {
+		if err := w.pages.get(pageInbox, "en").ExecuteTemplate(&b, layoutFile, v); err != nil {
 			t.Fatal(err)
 		}
 		return b.String()

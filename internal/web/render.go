@@ -15,6 +15,7 @@ import (
 	"path"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/accounts"
@@ -87,13 +88,31 @@ func mustRead(name string) []byte {
 	return b
 }
 
-// mustParsePages parses each page with the layout and shared pieces, then
-// clones it for each language with the helpers bound to that language, so
-// that a request only picks a ready template. Parsing needs the helpers'
-// names only, so it uses English's.
-func mustParsePages(cat *i18n.Catalog) map[page]map[string]*template.Template {
+// pageSet holds every page's template. Each page is parsed once, with the
+// layout and shared pieces, at start; its copy for a language, with the
+// helpers bound to that language, is made the first time a page is shown
+// in it. html/template's Clone copies every parse tree, and the shared
+// pieces are large: cloning all pages for all six languages up front held
+// about 100 MiB that a server whose users read two languages never uses,
+// and left too little room under the 512 MiB that fifty parallel sign-ins
+// must stay within (SECURITY-BAR 4).
+type pageSet struct {
+	cat   *i18n.Catalog
+	pages map[page]*pageTemplate
+}
+
+type pageTemplate struct {
+	base  *template.Template
+	mu    sync.Mutex
+	langs map[string]*template.Template
+}
+
+// mustParsePages parses each page with the layout and shared pieces,
+// failing at start on a template that does not parse or lacks its title or
+// content. Parsing needs the helpers' names only, so it uses English's.
+func mustParsePages(cat *i18n.Catalog) *pageSet {
 	parseFuncs := funcsFor(cat.Locale(i18n.Default))
-	out := make(map[page]map[string]*template.Template, len(allPages))
+	set := &pageSet{cat: cat, pages: make(map[page]*pageTemplate, len(allPages))}
 	for _, p := range allPages {
 		base := template.Must(template.New(layoutFile).Funcs(parseFuncs).ParseFS(files,
 			"templates/"+layoutFile, "templates/"+sharedFile, "templates/"+string(p)+".html"))
@@ -102,12 +121,24 @@ func mustParsePages(cat *i18n.Catalog) map[page]map[string]*template.Template {
 				panic(fmt.Sprintf("web: template %s.html does not define %q", p, name))
 			}
 		}
-		out[p] = make(map[string]*template.Template, len(i18n.Languages))
-		for _, lang := range i18n.Languages {
-			out[p][lang.Code] = template.Must(base.Clone()).Funcs(funcsFor(cat.Locale(lang.Code)))
-		}
+		set.pages[p] = &pageTemplate{base: base, langs: make(map[string]*template.Template, len(i18n.Languages))}
 	}
-	return out
+	return set
+}
+
+// get returns page p's template in language lang (a code of
+// i18n.Languages), cloning it from the parsed page on first use. The base
+// is never executed, so cloning it cannot fail.
+func (s *pageSet) get(p page, lang string) *template.Template {
+	pt := s.pages[p]
+	pt.mu.Lock()
+	defer pt.mu.Unlock()
+	t, ok := pt.langs[lang]
+	if !ok {
+		t = template.Must(pt.base.Clone()).Funcs(funcsFor(s.cat.Locale(lang)))
+		pt.langs[lang] = t
+	}
+	return t
 }
 
 // templateFiles lists the page names found in the templates directory, for
@@ -280,7 +311,7 @@ func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, p page
 	v.Langs = langLinks(r, loc.Code())
 	v.Status = status
 	var buf bytes.Buffer
-	if err := w.pages[p][loc.Code()].ExecuteTemplate(&buf, layoutFile, v); err != nil {
+	if err := w.pages.get(p, loc.Code()).ExecuteTemplate(&buf, layoutFile, v); err != nil {
 		w.logger.ErrorContext(r.Context(), "web template failed", "request_id", httpx.RequestIDFrom(r.Context()),
 			"page", string(p), "lang", loc.Code(), "err", err)
 		http.Error(rw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)

@@ -23,7 +23,7 @@ func TestTemplatesRenderZeroView(t *testing.T) {
 		for _, lang := range i18n.Languages {
 			t.Run(string(p)+"/"+lang.Code, func(t *testing.T) {
 				var b strings.Builder
-				if err := w.pages[p][lang.Code].ExecuteTemplate(&b, layoutFile, view{}); err != nil {
+				if err := w.pages.get(p, lang.Code).ExecuteTemplate(&b, layoutFile, view{}); err != nil {
 					t.Fatal(err)
 				}
 				checkPage(t, string(p), b.String())

@@ -179,7 +179,7 @@ func renderEveryPage(t *testing.T, samples map[page][]view, pages []page, r *htt
 				v.Nav = nav{Path: navPath, Account: true, SignOut: true, Admin: true}
 				v.Langs = langLinks(r, lang.Code)
 				var b strings.Builder
-				if err := w.pages[p][lang.Code].ExecuteTemplate(&b, layoutFile, v); err != nil {
+				if err := w.pages.get(p, lang.Code).ExecuteTemplate(&b, layoutFile, v); err != nil {
 					t.Fatalf("%s #%d in %s: %v", p, i, lang.Code, err)
 				}
 				body := b.String()

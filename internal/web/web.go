@@ -27,7 +27,6 @@
 package web
 
 import (
-	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -72,8 +71,8 @@ type Web struct {
 	clock  clock.Clock
 	logger *slog.Logger
 	i18n   *i18n.Catalog
-	// pages holds each page's templates by language code.
-	pages  map[page]map[string]*template.Template
+	// pages holds each page's templates, made per language on first use.
+	pages  *pageSet
 	static *asset
 }
 
