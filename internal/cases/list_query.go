@@ -69,15 +69,7 @@ type driver struct {
 // valuesDriver drives a list by the cases caseIDs.
 func valuesDriver(caseIDs []string) driver {
 	return driver{table: `(SELECT column1 AS case_id FROM (VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?), ", len(caseIDs)), ", ") + `) AS v)`, args: anys(caseIDs)}
-}
-
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
+		strings.TrimSuffix(strings.Repeat("(?), ", len(caseIDs)), ", ") + `) AS v)`, args: store.Args(caseIDs)}
 }
 
 // buildList checks f and page and returns the query of the list, or nil
@@ -331,7 +323,7 @@ func (q *listQuery) runByIDs(ctx context.Context, db store.Queryer) ([]Case, err
 		part := q.ids[start:min(start+idChunk, len(q.ids))]
 		d, extra, extraArgs := valuesDriver(part), []string(nil), []any(nil)
 		if q.driver.table != "" {
-			d, extra, extraArgs = q.driver, []string{"cases.id IN (" + store.Placeholders(len(part)) + ")"}, anys(part)
+			d, extra, extraArgs = q.driver, []string{"cases.id IN (" + store.Placeholders(len(part)) + ")"}, store.Args(part)
 		}
 		s, args := q.statement(d, extra, extraArgs, nil, q.after, q.limit+1)
 		rows, err := store.QueryAll(ctx, db, scanCase, s, args...)

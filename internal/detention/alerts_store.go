@@ -23,7 +23,7 @@ func (b BirthYears) Births(ctx context.Context, personIDs []string) (map[string]
 	out := make(map[string]BirthInfo, len(personIDs))
 	for _, chunk := range chunks(personIDs, 500) {
 		rows, err := b.DB.Query(ctx, `SELECT id, birth_year FROM persons WHERE id IN (`+store.Placeholders(len(chunk))+`)`,
-			anys(chunk)...)
+			store.Args(chunk)...)
 		if err != nil {
 			return nil, err
 		}
@@ -164,7 +164,7 @@ func (s *Service) openAlerts(ctx context.Context, orgID string, now time.Time, o
 	}
 	for _, chunk := range chunks(episodeIDs, 500) {
 		rows, err := s.db.Query(ctx, `SELECT `+notificationColumns+` FROM consular_notifications n
-			WHERE n.episode_id IN (`+store.Placeholders(len(chunk))+`)`, anys(chunk)...)
+			WHERE n.episode_id IN (`+store.Placeholders(len(chunk))+`)`, store.Args(chunk)...)
 		if err != nil {
 			return nil, err
 		}

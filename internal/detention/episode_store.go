@@ -236,7 +236,7 @@ func loadChildren(ctx context.Context, q store.Queryer, eps []Episode) error {
 	for _, chunk := range chunks(idList, 500) {
 		in := `(` + store.Placeholders(len(chunk)) + `)`
 		rows, err := q.Query(ctx, `SELECT episode_id, reviewed_at FROM detention_reviews WHERE episode_id IN `+in+`
-			ORDER BY episode_id, reviewed_at`, anys(chunk)...)
+			ORDER BY episode_id, reviewed_at`, store.Args(chunk)...)
 		if err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func loadChildren(ctx context.Context, q store.Queryer, eps []Episode) error {
 			return err
 		}
 		rows, err = q.Query(ctx, `SELECT episode_id, kind, considered, applied FROM detention_alternatives
-			WHERE episode_id IN `+in, anys(chunk)...)
+			WHERE episode_id IN `+in, store.Args(chunk)...)
 		if err != nil {
 			return err
 		}

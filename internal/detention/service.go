@@ -246,11 +246,3 @@ func chunks(ids []string, n int) [][]string {
 	}
 	return out
 }
-
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}

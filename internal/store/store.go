@@ -219,6 +219,15 @@ func Placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// Args returns ids as query arguments, for the marks of Placeholders.
+func Args(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
 // Checkpoint makes deleted bytes leave the write-ahead log on SQLite (see
 // dialect.go); callers run it after an erasing transaction commits. It
 // wraps ErrBusy when a reader kept it from finishing.
