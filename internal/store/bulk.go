@@ -116,3 +116,49 @@ func (t *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	t.stmts[query] = st
 	return st, nil
 }
+
+// UpsertRows inserts rows into table as InsertRows does, except that a row
+// whose key — the first keyCols columns, which must be the table's primary
+// key — is already there replaces the other columns of that row, and does
+// so only where guard (a condition on the existing row, named by the
+// table, and on the new one, named excluded; "" for always) holds. It
+// answers how many rows were inserted or replaced, so that a caller can
+// tell when the guard turned rows away. The statement is the same on both
+// engines. rows must not repeat a key: PostgreSQL refuses that.
+func (t *Tx) UpsertRows(ctx context.Context, table string, columns []string, keyCols int, guard string, rows [][]any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	sets := make([]string, 0, len(columns)-keyCols)
+	for _, c := range columns[keyCols:] {
+		sets = append(sets, c+" = excluded."+c)
+	}
+	tail := " ON CONFLICT (" + strings.Join(columns[:keyCols], ", ") + ") DO UPDATE SET " + strings.Join(sets, ", ")
+	if guard != "" {
+		tail += " WHERE " + guard
+	}
+	per := max(1, min(maxInsertRows, 32766/len(columns)))
+	args := make([]any, 0, per*len(columns))
+	var total int64
+	for start := 0; start < len(rows); start += per {
+		batch := rows[start:min(start+per, len(rows))]
+		args = args[:0]
+		for _, r := range batch {
+			args = append(args, r...)
+		}
+		st, err := t.prepare(ctx, insertText("INSERT", table, columns, len(batch))+tail)
+		if err != nil {
+			return total, t.dialect.mapError(err)
+		}
+		res, err := st.ExecContext(ctx, args...)
+		if err != nil {
+			return total, t.dialect.mapError(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -316,7 +316,7 @@ func (postgres) rebind(q string) string {
 
 // ddl turns SQLite's spelling of types into PostgreSQL's.
 func (postgres) ddl(m string) string {
-	return strings.NewReplacer(" BLOB", " BYTEA").Replace(m)
+	return strings.NewReplacer(" BLOB", " BYTEA", ") WITHOUT ROWID;", ");").Replace(m)
 }
 
 func (postgres) mapError(err error) error {
