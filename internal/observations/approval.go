@@ -242,10 +242,9 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p access.Principal, k 
 		return err
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO published_observations
-		(series, area, disagg, period, value, status, unit_mult, source, footnote, import_id, changed_by, changed_at,
-		 published_by, published_at)
-		SELECT series, area, disagg, period, value, status, unit_mult, source, footnote, import_id, changed_by, changed_at,
-		 ?, ? FROM observations WHERE series = ? AND area = ? AND period = ?`,
+		(series, area, disagg, period, value, status, unit_mult, source, footnote, import_id, published_by, published_at)
+		SELECT series, area, disagg, period, value, status, unit_mult, source, footnote, import_id, ?, ?
+		FROM observations WHERE series = ? AND area = ? AND period = ?`,
 		p.UserID, at, k.Series, k.Area, k.Period)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +49,11 @@ func (e *RowError) Error() string {
 // order rather than jumping about it.
 const flushRows = 4096
 
-var obsColumns = []string{"series", "area", "disagg", "period", "value", "status", "unit_mult",
-	"source", "footnote", "import_id", "changed_by", "changed_at"}
+// boundColumns are bound per row; the batch id is written into the
+// statement (an id of ours, see upsertText), as it is the same for every
+// row and binding costs more than the row's insertion in the pure-Go
+// SQLite.
+var boundColumns = []string{"series", "area", "disagg", "period", "value", "status", "unit_mult", "source", "footnote"}
 
 // Batch is one write of observations: a file, a form, a live computation
 // or a harvest. It is one transaction, which Import commits only when the
@@ -73,6 +77,14 @@ type Batch struct {
 	// of a duplicate the database has found (see flush).
 	seed maphash.Seed
 	seen []lineHash
+	// norm caches the spelling of areas, periods and disaggregation keys,
+	// of which a file has few distinct ones over millions of rows.
+	norm normCache
+	// writer writes full queues while the caller parses the next rows
+	// (the second core): one queue at a time, its error kept for the next
+	// call.
+	writing chan struct{}
+	werr    error
 }
 
 type pendingRow struct {
@@ -99,12 +111,19 @@ func (s *Service) Import(ctx context.Context, p access.Principal, info ImportInf
 	default:
 		return "", 0, fmt.Errorf("observations: unknown batch kind %q", info.Kind)
 	}
-	b := &Batch{s: s, ctx: ctx, p: p, id: ids.New(), at: s.now(), info: info,
+	b := &Batch{s: s, ctx: ctx, p: p, id: ids.New(), at: s.now(), info: info, norm: newNormCache(),
 		series: map[string]SeriesInfo{}, sets: map[SetKey]struct{}{}, intern: map[string]string{},
 		seed: maphash.MakeSeed()}
+	if !ids.Valid(b.id) {
+		return "", 0, errors.New("observations: batch id is not an id of ids.New")
+	}
 	err = s.db.InBulkTx(ctx, func(tx *store.Tx) error {
 		b.tx = tx
-		if err := fill(b); err != nil {
+		err := fill(b)
+		if werr := b.wait(); err == nil {
+			err = werr
+		}
+		if err != nil {
 			return err
 		}
 		if err := b.flush(); err != nil {
@@ -148,22 +167,51 @@ func (b *Batch) Add(line int, o Observation) error {
 	if info.Code == "" {
 		return &RowError{Line: line, Field: "series", Code: CodeUnknown}
 	}
-	if fe := normalize(&o, info); len(fe.Errors) > 0 {
-		return &RowError{Line: line, Field: fe.Errors[0].Field, Code: fe.Errors[0].Code}
+	if field, code := b.norm.normalize(&o, info); field != "" {
+		return &RowError{Line: line, Field: field, Code: code}
 	}
-	o.Series, o.Area, o.Period = b.interned(o.Series), b.interned(o.Area), b.interned(o.Period)
+	o.Series = b.interned(o.Series)
 	o.ImportID, o.ChangedBy, o.ChangedAt = b.id, b.p.UserID, b.at
 	b.sets[o.SetKey()] = struct{}{}
 	b.pending = append(b.pending, pendingRow{line, o})
 	b.seen = append(b.seen, lineHash{b.hash(o.Key()), line})
 	if len(b.pending) >= flushRows {
-		return b.flush()
+		return b.startFlush()
 	}
 	return nil
 }
 
 // Flush writes the queued rows, so that reads through Tx see them.
-func (b *Batch) Flush() error { return b.flush() }
+func (b *Batch) Flush() error {
+	if err := b.wait(); err != nil {
+		return err
+	}
+	return b.flush()
+}
+
+// startFlush hands the queue to the writer and starts a new one.
+func (b *Batch) startFlush() error {
+	if err := b.wait(); err != nil {
+		return err
+	}
+	rows := b.pending
+	b.pending = make([]pendingRow, 0, flushRows)
+	b.writing = make(chan struct{})
+	go func() {
+		defer close(b.writing)
+		b.werr = b.write(rows)
+	}()
+	return nil
+}
+
+// wait waits for the writer and answers its error.
+func (b *Batch) wait() error {
+	if b.writing != nil {
+		<-b.writing
+		b.writing = nil
+	}
+	return b.werr
+}
 
 func (b *Batch) seriesInfo(code string) (SeriesInfo, error) {
 	if info, ok := b.series[code]; ok {
@@ -208,10 +256,17 @@ func (b *Batch) hash(k Key) uint64 {
 // (a row is replaced only when an earlier batch wrote it), so fewer rows
 // change than were sent, and the hashes of every row name the lines.
 func (b *Batch) flush() error {
-	if len(b.pending) == 0 {
+	if err := b.write(b.pending); err != nil {
+		return err
+	}
+	b.pending = b.pending[:0]
+	return nil
+}
+
+func (b *Batch) write(rows []pendingRow) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	rows := b.pending
 	slices.SortStableFunc(rows, func(x, y pendingRow) int { return compareKeys(x.o.Key(), y.o.Key()) })
 	for i := 1; i < len(rows); i++ {
 		if rows[i].o.Key() == rows[i-1].o.Key() {
@@ -222,22 +277,89 @@ func (b *Batch) flush() error {
 			return &RowError{Line: dup, Field: "", Code: CodeDuplicate, FirstLine: first}
 		}
 	}
-	values := make([][]any, len(rows))
-	for i, r := range rows {
-		o := r.o
-		values[i] = []any{o.Series, o.Area, o.Disagg, o.Period, o.Value, o.Status, o.UnitMult,
-			o.Source, o.Footnote, o.ImportID, o.ChangedBy, micros(o.ChangedAt)}
+	per := upsertRows
+	args := make([]any, 0, per*len(boundColumns))
+	var changed int64
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(start+per, len(rows))]
+		shape := shapeOf(chunk)
+		args = args[:0]
+		for _, r := range chunk {
+			o := &r.o
+			args = append(args, o.Series, o.Area, o.Disagg, o.Period, o.Value)
+			if !shape.uniform {
+				args = append(args, o.Status, o.UnitMult, o.Source, o.Footnote)
+			}
+		}
+		st, err := b.tx.Prepare(b.ctx, upsertText(b.id, shape, len(chunk)))
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(b.ctx, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		changed += n
 	}
-	n, err := b.tx.UpsertRows(b.ctx, "observations", obsColumns, 4, "observations.import_id <> excluded.import_id", values)
-	if err != nil {
-		return err
-	}
-	if int(n) < len(rows) {
+	if int(changed) < len(rows) {
 		return b.duplicateError()
 	}
 	b.written += len(rows)
-	b.pending = b.pending[:0]
 	return nil
+}
+
+// upsertRows is how many rows one statement writes: under SQLite's bound
+// on parameters, and large enough that a statement's overhead is spread.
+const upsertRows = 512
+
+// rowShape says whether a statement's rows share their status and unit
+// multiplier and have no source or footnote, as the rows of most files do:
+// those are then written into the statement rather than bound per row,
+// since binding a value costs more than inserting it in the pure-Go SQLite.
+type rowShape struct {
+	uniform  bool
+	status   string
+	unitMult int
+}
+
+func shapeOf(rows []pendingRow) rowShape {
+	first := rows[0].o
+	for _, r := range rows {
+		if r.o.Status != first.Status || r.o.UnitMult != first.UnitMult || r.o.Source != "" || r.o.Footnote != "" {
+			return rowShape{}
+		}
+	}
+	return rowShape{uniform: true, status: first.Status, unitMult: first.UnitMult}
+}
+
+// upsertText writes n rows of a batch: each replaces a value an earlier
+// batch wrote under its key, but not one this batch wrote, so that a
+// repeated row changes fewer rows than were sent (see write). Only values
+// of our own are written into the text: the batch id (ids.New: lower-case
+// letters and digits, checked by Import), a status code and a unit
+// multiplier that normalize has checked.
+func upsertText(id string, shape rowShape, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO observations (series, area, disagg, period, value, status, unit_mult, source, footnote, import_id) VALUES ")
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, '" + id + "')"
+	if shape.uniform {
+		row = "(?, ?, ?, ?, ?, '" + shape.status + "', " + strconv.Itoa(shape.unitMult) + ", '', '', '" + id + "')"
+	}
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(` ON CONFLICT (series, area, disagg, period) DO UPDATE SET value = excluded.value,
+		status = excluded.status, unit_mult = excluded.unit_mult, source = excluded.source,
+		footnote = excluded.footnote, import_id = excluded.import_id
+		WHERE observations.import_id <> excluded.import_id`)
+	return b.String()
 }
 
 // duplicateError names the first row whose key an earlier row of the batch
@@ -257,14 +379,17 @@ func (b *Batch) duplicateError() error {
 func (b *Batch) finish() error {
 	keys := b.Touched()
 	at := micros(b.at)
-	const per = 200
-	for start := 0; start < len(keys); start += per {
-		chunk := keys[start:min(start+per, len(keys))]
-		rows := make([][]any, len(chunk))
-		for i, k := range chunk {
-			rows[i] = []any{k.Series, k.Area, k.Period, string(Draft), "", "", "", b.id, b.p.UserID, at}
+	for start := 0; start < len(keys); start += upsertRows {
+		chunk := keys[start:min(start+upsertRows, len(keys))]
+		args := make([]any, 0, 3*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.Series, k.Area, k.Period)
 		}
-		if _, err := b.tx.UpsertRows(b.ctx, "observation_sets", setColumns, 3, "", rows); err != nil {
+		st, err := b.tx.Prepare(b.ctx, setsText(len(chunk)))
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(b.ctx, append(args, b.id, b.p.UserID, at)...); err != nil {
 			return err
 		}
 	}
@@ -279,7 +404,25 @@ func (b *Batch) finish() error {
 	return err
 }
 
-var setColumns = []string{"series", "area", "period", "state", "submitted_by", "approved_by", "note", "import_id", "changed_by", "changed_at"}
+// setsText makes n sets drafts written by the batch: new ones, and
+// existing ones in any state (a published set keeps its published copy).
+// The batch's id, user and time are the statement's last three parameters.
+func setsText(n int) string {
+	var b strings.Builder
+	b.WriteString(`WITH touched (series, area, period) AS (VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?)")
+	}
+	b.WriteString(`), batch (import_id, changed_by, changed_at) AS (SELECT CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS BIGINT))
+		INSERT INTO observation_sets (series, area, period, state, import_id, changed_by, changed_at)
+		SELECT t.series, t.area, t.period, 'draft', b.import_id, b.changed_by, b.changed_at FROM touched t, batch b WHERE true
+		ON CONFLICT (series, area, period) DO UPDATE SET state = 'draft', submitted_by = '', approved_by = '', note = '',
+		import_id = excluded.import_id, changed_by = excluded.changed_by, changed_at = excluded.changed_at`)
+	return b.String()
+}
 
 func compareKeys(a, b Key) int {
 	if c := strings.Compare(a.Series, b.Series); c != 0 {

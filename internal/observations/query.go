@@ -43,32 +43,37 @@ type Query struct {
 // Totals is a Query.Disagg selecting the totals only.
 func Totals() *string { s := ""; return &s }
 
-const obsSelect = `SELECT series, area, disagg, period, value, status, unit_mult, source, footnote,
-	import_id, changed_by, changed_at FROM `
+// obsSelect reads observations with who wrote them and when, which their
+// batch records once for all its rows.
+const obsSelect = `SELECT o.series, o.area, o.disagg, o.period, o.value, o.status, o.unit_mult, o.source, o.footnote,
+	o.import_id, COALESCE(i.created_by, ''), COALESCE(i.created_at, 0) FROM `
+
+// obsJoin follows obsSelect and the table's name.
+const obsJoin = ` o LEFT JOIN observation_imports i ON i.id = o.import_id`
 
 func (q Query) where() (string, []any) {
 	var conds []string
 	var args []any
 	if len(q.Series) > 0 {
-		conds = append(conds, "series IN ("+store.Placeholders(len(q.Series))+")")
+		conds = append(conds, "o.series IN ("+store.Placeholders(len(q.Series))+")")
 		args = append(args, store.Args(q.Series)...)
 	}
 	if len(q.Areas) > 0 {
-		conds = append(conds, "area IN ("+store.Placeholders(len(q.Areas))+")")
+		conds = append(conds, "o.area IN ("+store.Placeholders(len(q.Areas))+")")
 		args = append(args, store.Args(q.Areas)...)
 	}
 	if q.Disagg != nil {
-		conds = append(conds, "disagg = ?")
+		conds = append(conds, "o.disagg = ?")
 		args = append(args, *q.Disagg)
 	}
 	if q.From != "" {
-		conds = append(conds, "period >= ?")
+		conds = append(conds, "o.period >= ?")
 		args = append(args, q.From)
 	}
 	if q.To != "" {
 		// '~' sorts after every character a period uses, so "2020~" bounds
 		// the year and every half, quarter and month in it.
-		conds = append(conds, "period < ?")
+		conds = append(conds, "o.period < ?")
 		args = append(args, q.To+"~")
 	}
 	if len(conds) == 0 {
@@ -83,7 +88,7 @@ func (q Query) where() (string, []any) {
 // walk and is returned.
 func (s *Service) Each(ctx context.Context, q Query, fn func(Observation) error) error {
 	where, args := q.where()
-	rows, err := s.db.Query(ctx, obsSelect+q.Layer.table()+where+" ORDER BY series, area, disagg, period", args...)
+	rows, err := s.db.Query(ctx, obsSelect+q.Layer.table()+obsJoin+where+" ORDER BY o.series, o.area, o.disagg, o.period", args...)
 	if err != nil {
 		return err
 	}
@@ -109,8 +114,8 @@ func (s *Service) All(ctx context.Context, q Query) ([]Observation, error) {
 
 // Value reads one observation.
 func (s *Service) Value(ctx context.Context, layer Layer, k Key) (Observation, bool, error) {
-	row := s.db.QueryRow(ctx, obsSelect+layer.table()+
-		" WHERE series = ? AND area = ? AND disagg = ? AND period = ?", k.Series, k.Area, k.Disagg, k.Period)
+	row := s.db.QueryRow(ctx, obsSelect+layer.table()+obsJoin+
+		" WHERE o.series = ? AND o.area = ? AND o.disagg = ? AND o.period = ?", k.Series, k.Area, k.Disagg, k.Period)
 	return oneObservation(row)
 }
 
@@ -118,8 +123,8 @@ func (s *Service) Value(ctx context.Context, layer Layer, k Key) (Observation, b
 // disaggregation. Periods of different frequencies are compared by their
 // text, so a series should keep to one frequency.
 func (s *Service) Latest(ctx context.Context, layer Layer, series, area, disagg string) (Observation, bool, error) {
-	row := s.db.QueryRow(ctx, obsSelect+layer.table()+
-		" WHERE series = ? AND area = ? AND disagg = ? ORDER BY period DESC LIMIT 1", series, area, disagg)
+	row := s.db.QueryRow(ctx, obsSelect+layer.table()+obsJoin+
+		" WHERE o.series = ? AND o.area = ? AND o.disagg = ? ORDER BY o.period DESC LIMIT 1", series, area, disagg)
 	return oneObservation(row)
 }
 
@@ -127,7 +132,7 @@ func (s *Service) Latest(ctx context.Context, layer Layer, series, area, disagg 
 func (s *Service) Count(ctx context.Context, q Query) (int, error) {
 	where, args := q.where()
 	var n int
-	err := s.db.Scan(s.db.QueryRow(ctx, "SELECT COUNT(*) FROM "+q.Layer.table()+where, args...), &n)
+	err := s.db.Scan(s.db.QueryRow(ctx, "SELECT COUNT(*) FROM "+q.Layer.table()+" o"+where, args...), &n)
 	return n, err
 }
 

@@ -212,4 +212,6 @@ func TestDuplicateAcrossFlushes(t *testing.T) {
 	})
 }
 
-func itoa(n int) string { return string(rune('0'+n/1000)) + string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10)) }
+func itoa(n int) string {
+	return string(rune('0'+n/1000)) + string(rune('0'+n/100%10)) + string(rune('0'+n/10%10)) + string(rune('0'+n%10))
+}

@@ -162,3 +162,11 @@ func (t *Tx) UpsertRows(ctx context.Context, table string, columns []string, key
 	}
 	return total, nil
 }
+
+// Prepare returns query prepared in the transaction, preparing it once per
+// transaction, for a caller that runs the same statement many times — a
+// bulk write whose text it builds itself.
+func (t *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := t.prepare(ctx, query)
+	return st, t.dialect.mapError(err)
+}

@@ -10,6 +10,9 @@
 -- one observation has exactly one spelling.
 -- status: the SDMX OBS_STATUS code, 'A' normal (final), 'P' provisional,
 -- 'E' estimated.
+-- import_id: the batch that wrote the value (observation_imports), which
+-- says who wrote it, when and from what; kept once per batch rather than on
+-- every row, as an import of millions of values has one answer for all.
 --
 -- The working table holds what analysts enter and import; the published
 -- table is a copy of the sets an approver has published, and is all that
@@ -31,9 +34,7 @@ CREATE TABLE observations (
     unit_mult   INTEGER NOT NULL DEFAULT 0,
     source      TEXT NOT NULL DEFAULT '',
     footnote    TEXT NOT NULL DEFAULT '',
-    import_id   TEXT NOT NULL DEFAULT '',
-    changed_by  TEXT NOT NULL DEFAULT '',
-    changed_at  BIGINT NOT NULL,
+    import_id   TEXT NOT NULL,
     PRIMARY KEY (series, area, disagg, period)
 ) WITHOUT ROWID;
 
@@ -47,9 +48,7 @@ CREATE TABLE published_observations (
     unit_mult   INTEGER NOT NULL DEFAULT 0,
     source      TEXT NOT NULL DEFAULT '',
     footnote    TEXT NOT NULL DEFAULT '',
-    import_id   TEXT NOT NULL DEFAULT '',
-    changed_by  TEXT NOT NULL DEFAULT '',
-    changed_at  BIGINT NOT NULL,
+    import_id   TEXT NOT NULL,
     published_by TEXT NOT NULL,
     published_at BIGINT NOT NULL,
     PRIMARY KEY (series, area, disagg, period)
