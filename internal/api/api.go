@@ -28,12 +28,19 @@ import (
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/exploitation"
 	"github.com/amparo-project/amparo/internal/fielderr"
+	"github.com/amparo-project/amparo/internal/frameworks"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/inbox"
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/observations"
+	"github.com/amparo-project/amparo/internal/obsimport"
+	"github.com/amparo-project/amparo/internal/opendata"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/scorecard"
 	"github.com/amparo-project/amparo/internal/statistics"
+	"github.com/amparo-project/amparo/internal/validation"
 	"github.com/amparo-project/amparo/internal/vault"
 	"github.com/amparo-project/amparo/internal/violations"
 )
@@ -54,9 +61,20 @@ type API struct {
 	xpl    *exploitation.Service
 	dash   *dashboard.Service
 	vio    *violations.Service
+	obs    *observations.Service
+	val    *validation.Service
+	ind    *indicators.Service
+	od     *opendata.Service
+	oimp   *obsimport.Service
 	clock  clock.Clock
 	audit  *audit.Log
 	logger *slog.Logger
+
+	// fw keeps the frameworks the evidence base measures.
+	fw *frameworks.Service
+
+	// scorecards computes the scorecards and the explorer.
+	scorecards *scorecard.Service
 }
 
 // Config holds the collaborators of the API. Routes needs none of them, so
@@ -83,6 +101,20 @@ type Config struct {
 	Exploitation *exploitation.Service
 	// Violations documents events and keeps their vocabularies.
 	Violations *violations.Service
+	// Frameworks keeps the frameworks the evidence base measures.
+	Frameworks *frameworks.Service
+	// Observations keeps the working values and their approval;
+	// Validation checks them against the validation rules.
+	Observations *observations.Service
+	Validation   *validation.Service
+	// Indicators is the registry of indicators and their series.
+	Indicators *indicators.Service
+	// OpenData answers the public open-data routes.
+	OpenData *opendata.Service
+	// ObsImport imports files of observations.
+	ObsImport *obsimport.Service
+	// Scorecards computes the country scorecards and the explorer.
+	Scorecards *scorecard.Service
 }
 
 // New returns the API.
@@ -90,8 +122,9 @@ func New(c Config) *API {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &API{stats: c.Statistics, clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals, inbox: c.Inbox, ret: c.Retention, exp: c.Exports,
-		imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, audit: c.Audit, logger: c.Logger}
+	return &API{scorecards: c.Scorecards, stats: c.Statistics, clock: c.Clock, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals, inbox: c.Inbox, ret: c.Retention, exp: c.Exports,
+		imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, obs: c.Observations, val: c.Validation, ind: c.Indicators, od: c.OpenData, audit: c.Audit, logger: c.Logger,
+		fw: c.Frameworks, oimp: c.ObsImport}
 }
 
 //go:embed openapi.json

@@ -167,5 +167,12 @@ func (a *API) Routes() []authn.Route {
 	routes = append(routes, a.exploitationRoutes()...)
 	routes = append(routes, a.violationRoutes()...)
 	routes = append(routes, a.statisticsRoutes()...)
+	routes = append(routes, a.frameworkRoutes()...)
+	routes = append(routes, a.observationRoutes()...)
+	routes = append(routes, a.validationRoutes()...)
+	routes = append(routes, a.obsImportRoutes()...)
+	routes = append(routes, a.indicatorRoutes()...)
+	routes = append(routes, a.scorecardRoutes()...)
+	routes = append(routes, a.openDataRoutes()...)
 	return routes
 }

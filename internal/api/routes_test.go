@@ -79,6 +79,8 @@ type routeWorld struct {
 	changes int
 	// vio holds the violations records (routes_violations_test.go).
 	vio violationWorld
+	// fw holds the framework records (routes_frameworks_test.go).
+	fw frameworkWorld
 }
 
 func newRouteWorld(t *testing.T, a *testutil.App) *routeWorld {
@@ -288,6 +290,10 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		return w.targetToken, true
 	case "sessions":
 		return w.targetSession, true
+	case "harvest":
+		// Harvest sources (/admin/harvest/{id}): no actor of the table
+		// holds harvest.configure, so the id is never looked up.
+		return ids.New(), true
 	case "ratifications":
 		if method == http.MethodDelete {
 			return w.newRatification(t).ID, true
@@ -314,8 +320,9 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 			return w.newReferral(t).ID, true
 		}
 		return w.referral.ID, true
-	case "case-imports":
-		// Import jobs live in the memory of the server that runs them
+	case "case-imports", "imports":
+		// Import jobs (of cases, and of observations under
+		// /observations/imports/) live in the memory of the server that runs them
 		// (caseimport.Jobs) and end with it: an unknown job id is what
 		// every caller, and organisation B above all, must get 404 for.
 		return ids.New(), true
@@ -342,6 +349,9 @@ func (w *routeWorld) recordID(t *testing.T, method, collection string) (string, 
 		}
 		return w.ratification.ID, true
 	}
+	if id, ok := w.evidenceRecordID(t, collection); ok {
+		return id, true
+	}
 	return w.violationRecordID(t, method, collection)
 }
 
@@ -363,6 +373,8 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = staticFile
 		case s == "{code}" && segs[i-1] == "countries":
 			segs[i] = "fr"
+		case s == "{code}" && segs[i-1] == "series":
+			segs[i] = "SI_RMT_COST" // a shipped series (open data)
 		case s == "{code}" && segs[i-1] == "instruments":
 			segs[i] = "ICRMW"
 		case s == "{code}" && segs[i-1] == "vulnerabilities":
@@ -389,6 +401,17 @@ func (w *routeWorld) fill(t *testing.T, rt authn.Route, random, staticFile strin
 			segs[i] = w.referral.ID
 		case s == "{perpetrator_id}":
 			segs[i] = w.perpetratorID(t)
+		case s == "{name}" && segs[i-1] == "import-mappings":
+			w.obsImportMapping(t)
+			segs[i] = routeMapping
+		case s == "{area}" && segs[i-1] == "scorecards":
+			segs[i] = "484" // a country's scorecard
+		case s == "{indicator}" && segs[i-1] == "explorer":
+			segs[i] = "10.7.3" // a shipped indicator
+		case isIndicatorParam(segs, i):
+			segs[i] = w.indicatorParam(t, method, segs, i)
+		case isFrameworkParam(segs, i):
+			segs[i] = w.frameworkParam(t, method, segs, i)
 		case isViolationParam(segs, i):
 			segs[i] = w.violationParam(t, method, segs, i)
 		case s == "{id}" && random != "":
@@ -545,6 +568,18 @@ func (w *routeWorld) routeBodies() map[string]func() any {
 		bodies[k] = v
 	}
 	for k, v := range w.exploitationBodies() {
+		bodies[k] = v
+	}
+	for k, v := range w.frameworkBodies() {
+		bodies[k] = v
+	}
+	for k, v := range w.indicatorBodies() {
+		bodies[k] = v
+	}
+	for k, v := range w.evidenceBodies() {
+		bodies[k] = v
+	}
+	for k, v := range w.obsImportBodies() {
 		bodies[k] = v
 	}
 	return bodies
@@ -741,7 +776,7 @@ func TestRouteTableAccess(t *testing.T) {
 						if res.Status >= 500 {
 							t.Fatalf("status %d", res.Status)
 						}
-						checkHeaders(t, res.Header, false)
+						checkHeaders(t, res.Header, publicCacheable(rt, actor, res))
 						w.checkSentinels(t, actor, res.Body)
 
 						u, member := w.f.users[actor]

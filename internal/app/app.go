@@ -29,17 +29,24 @@ import (
 	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/exploitation"
+	"github.com/amparo-project/amparo/internal/frameworks"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/inbox"
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/observations"
+	"github.com/amparo-project/amparo/internal/obsimport"
+	"github.com/amparo-project/amparo/internal/opendata"
 	"github.com/amparo-project/amparo/internal/password"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/ratelimit"
 	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/retention"
 	"github.com/amparo-project/amparo/internal/scheduler"
+	"github.com/amparo-project/amparo/internal/scorecard"
 	"github.com/amparo-project/amparo/internal/server"
 	"github.com/amparo-project/amparo/internal/statistics"
 	"github.com/amparo-project/amparo/internal/store"
+	"github.com/amparo-project/amparo/internal/validation"
 	"github.com/amparo-project/amparo/internal/vault"
 	"github.com/amparo-project/amparo/internal/violations"
 	"github.com/amparo-project/amparo/internal/web"
@@ -81,6 +88,22 @@ type App struct {
 	// Statistics counts the live statistics and publishes them through
 	// disclosure control.
 	Statistics *statistics.Service
+	// Frameworks keeps the trees of goals and paragraphs the evidence
+	// base measures, the shipped ones kept in step with the binary.
+	Frameworks *frameworks.Service
+	// Scorecards computes the country scorecards and the explorer from
+	// published data.
+	Scorecards *scorecard.Service
+	// Observations keeps the values of the evidence base and their
+	// approval; Indicators is the registry whose series they belong to;
+	// Validation checks them against the validation rules.
+	Observations *observations.Service
+	Indicators   *indicators.Service
+	Validation   *validation.Service
+	// OpenData answers the public open data and harvests other instances'.
+	OpenData *opendata.Service
+	// ObsImport imports files of observations (SDMX, SDG CSV, mapped tables).
+	ObsImport *obsimport.Service
 	// Scheduler runs the periodic jobs (jobs.go); serve starts it.
 	Scheduler *scheduler.Scheduler
 	Clock     clock.Clock
@@ -143,9 +166,13 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	if err := com.SeedShipped(ctx); err != nil {
 		return nil, err
 	}
+	fw := frameworks.New(frameworks.Config{DB: db, Audit: log, Clock: opt.Clock})
+	if err := fw.EnsureShipped(ctx); err != nil {
+		return nil, err
+	}
 	per := persons.New(persons.Config{DB: db, Vault: v, Audit: log, Clock: opt.Clock})
 	det := detention.New(detention.ServiceConfig{DB: db, Audit: log, Clock: opt.Clock})
-	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Clock: opt.Clock,
+	a := &App{Config: cfg, DB: db, Vault: v, Audit: log, Accounts: acc, Commitments: com, Frameworks: fw, Clock: opt.Clock,
 		Logger: opt.Logger, Metrics: httpx.NewMetrics(),
 		Persons: per,
 		// An accepted transfer moves the case's persons, detention records,
@@ -172,6 +199,14 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	// vocabularies, whose names are the statistics' dimensions.
 	a.Statistics = statistics.New(statistics.Config{DB: db, Audit: log, Clock: opt.Clock, Detention: a.Detention,
 		Labels: a.Violations.Label})
+	if err := a.buildEvidence(ctx, db, log, opt, com); err != nil {
+		return nil, err
+	}
+	a.buildOpenData(log, opt)
+	a.Scorecards = scorecard.New(scorecard.Config{DB: db, Observations: a.Observations, Frameworks: fw,
+		Indicators: a.Indicators, Commitments: com, Clock: opt.Clock, Version: scorecard.PublishedVersion(db)})
+	a.ObsImport = obsimport.New(obsimport.Config{DB: db, Audit: log, Clock: opt.Clock, Observations: a.Observations,
+		Validate: a.Validation.RunOnBatch, Series: a.Indicators.SeriesInfo})
 	mailer, err := newMailer(cfg.SMTP, opt)
 	if err != nil {
 		return nil, err
@@ -185,10 +220,11 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	}
 	apiSurface := api.New(api.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention, Referrals: a.Referrals, Exports: a.Exports,
 		Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Exploitation: a.Exploitation, Audit: log, Logger: opt.Logger, Clock: opt.Clock, Statistics: a.Statistics,
-		Dashboard: a.Dashboard, Violations: a.Violations})
+		Dashboard: a.Dashboard, Violations: a.Violations, Frameworks: fw, Observations: a.Observations, Validation: a.Validation, Indicators: a.Indicators, OpenData: a.OpenData, ObsImport: a.ObsImport, Scorecards: a.Scorecards})
 	webSurface := web.New(web.Config{Accounts: acc, Commitments: com, Persons: a.Persons, Cases: a.Cases, Detention: a.Detention,
 		Referrals: a.Referrals, Exports: a.Exports, Inbox: a.Inbox, Retention: a.Retention, CaseImport: a.CaseImport, Exploitation: a.Exploitation, Audit: log, Clock: opt.Clock, Logger: opt.Logger, Statistics: a.Statistics,
-		Dashboard: a.Dashboard, Violations: a.Violations})
+		Dashboard: a.Dashboard, Violations: a.Violations, Frameworks: fw, Observations: a.Observations, Validation: a.Validation,
+		Indicators: a.Indicators, NodeIndicators: web.IndicatorsForNode(a.Indicators), OpenData: a.OpenData, ObsImport: a.ObsImport, Scorecards: a.Scorecards})
 	a.Handler = server.New(server.Options{
 		Accounts: acc, Logger: opt.Logger, Metrics: a.Metrics, HSTS: cfg.TLS(), Allow: allow, Proxies: cfg.Proxies,
 		Ready: func(ctx context.Context) error { return db.Raw().PingContext(ctx) },

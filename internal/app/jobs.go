@@ -77,6 +77,7 @@ func (a *App) newScheduler(mailer *notify.Mailer) (*scheduler.Scheduler, error) 
 			return err
 		}},
 	}
+	jobs = append(jobs, a.harvestJob())
 	if m != nil {
 		jobs = append(jobs, scheduler.Job{Name: "digests", Every: DigestsEvery, Run: func(ctx context.Context, now time.Time) error {
 			n, err := a.Inbox.SendDaily(ctx, m, now)

@@ -141,6 +141,9 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := demo.Evidence(ctx, a.Accounts, a.Observations); err != nil {
+		return err
+	}
 	for _, acc := range seeded {
 		pw := acc.Password
 		if pw == "" {

@@ -20,9 +20,13 @@ import (
 // runImport is `amparo import ratifications FILE [--dry-run]`.
 func runImport(ctx context.Context, e env, args []string) error {
 	const usage = "usage: amparo import ratifications FILE [--dry-run] [flags]\n" +
-		"       amparo import cases FILE --org ORG --owner EMAIL [--mapping MAPPING.json | --preset NAME] [--dry-run] [--skip-existing] [flags]"
+		"       amparo import cases FILE --org ORG --owner EMAIL [--mapping MAPPING.json | --preset NAME] [--dry-run] [--skip-existing] [flags]\n" +
+		"       amparo import observations FILE [--format FORMAT] [--mapping NAME | --mapping MAPPING.json] [--dry-run] [flags]"
 	if len(args) > 0 && args[0] == "cases" {
 		return runImportCases(ctx, e, args[1:], usage)
+	}
+	if len(args) > 0 && args[0] == "observations" {
+		return runImportObservations(ctx, e, args[1:], usage)
 	}
 	if len(args) == 0 || args[0] != "ratifications" {
 		return errors.New(usage)

@@ -35,6 +35,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 		if seeded, err = demo.Seed(ctx, a.DB, a.Accounts); err != nil {
 			return err
 		}
+		if _, err := demo.Evidence(ctx, a.Accounts, a.Observations); err != nil {
+			return err
+		}
 	}
 	ready := make(chan string, 1)
 	go func() {

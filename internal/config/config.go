@@ -55,6 +55,13 @@ type Config struct {
 	// SMTPTLS is the STARTTLS mode as given (AMPARO_SMTP_TLS), copied into
 	// SMTP by Finish.
 	SMTPTLS string
+	// OutboundHosts is the allow-list of hosts Amparo may connect to on its
+	// own, comma-separated (AMPARO_OUTBOUND_HOSTS): the open-data
+	// instances it harvests. Empty, the default, means none (SECURITY-BAR
+	// 25). An entry is a host name, or host:port for one port only.
+	OutboundHosts string
+	// Outbound is OutboundHosts split by Finish.
+	Outbound []string
 }
 
 // Register defines the flags of c on fs, defaulting each to its environment
@@ -72,6 +79,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogFormat, "log-format", env("AMPARO_LOG_FORMAT", "text"), "text or json (AMPARO_LOG_FORMAT)")
 	fs.IntVar(&c.MemoryLimitMiB, "memory-limit-mib", envInt("AMPARO_MEMORY_LIMIT_MIB", 384), "soft memory limit for the server in MiB, 0 for none (AMPARO_MEMORY_LIMIT_MIB)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("AMPARO_TRUSTED_PROXIES", ""), "comma-separated networks of reverse proxies whose X-Forwarded-For to believe (AMPARO_TRUSTED_PROXIES)")
+	fs.StringVar(&c.OutboundHosts, "outbound-hosts", env("AMPARO_OUTBOUND_HOSTS", ""), "comma-separated hosts Amparo may connect to, for harvesting open data; empty allows none (AMPARO_OUTBOUND_HOSTS)")
 	c.Passphrase = os.Getenv("AMPARO_KEK_PASSPHRASE")
 	c.registerSMTP(fs)
 }
@@ -115,6 +123,17 @@ func (c *Config) Finish() error {
 		errs = append(errs, fmt.Errorf("trusted-proxies: %w", err))
 	} else {
 		c.Proxies = p
+	}
+	c.Outbound = nil
+	for _, h := range strings.Split(c.OutboundHosts, ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h == "" {
+			continue
+		}
+		if strings.ContainsAny(h, "/@ ") || strings.Contains(h, "://") {
+			errs = append(errs, fmt.Errorf("outbound-hosts: %q is not a host name or host:port", h))
+			continue
+		}
+		c.Outbound = append(c.Outbound, h)
 	}
 	if c.APIRate < 0 {
 		errs = append(errs, errors.New("api-rate: must be 0 (unlimited) or more"))

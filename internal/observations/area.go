@@ -39,7 +39,7 @@ func NormalizeArea(s string) (string, error) {
 	if c, ok := countries.Lookup(s); ok {
 		return c.Numeric, nil
 	}
-	if len(s) == 3 && isDigits(s) && countries.RegionName(s, "en") != "" {
+	if IsRegionArea(s) {
 		return s, nil
 	}
 	if subdivision.MatchString(s) {
@@ -65,6 +65,12 @@ func AreaName(code, lang string) string {
 	if n := countries.RegionName(code, lang); n != "" {
 		return n
 	}
+	if r, ok := sdgRegions[code]; ok {
+		if n := r.names[lang]; n != "" {
+			return n
+		}
+		return r.names["en"]
+	}
 	if subdivision.MatchString(code) {
 		if c, ok := countries.Lookup(code[:2]); ok {
 			return c.Name(lang) + " — " + code
@@ -79,9 +85,13 @@ func IsCountryArea(code string) bool {
 	return ok && c.Numeric == code
 }
 
-// IsRegionArea reports whether code is the world or an M49 region.
+// IsRegionArea reports whether code is the world, an M49 region or one of
+// the SDG regional groupings.
 func IsRegionArea(code string) bool {
-	return code == World || (len(code) == 3 && isDigits(code) && countries.RegionName(code, "en") != "")
+	if _, ok := sdgRegions[code]; ok || code == World {
+		return true
+	}
+	return len(code) == 3 && isDigits(code) && countries.RegionName(code, "en") != ""
 }
 
 var regionIndex = sync.OnceValue(func() map[string][]string {
@@ -95,6 +105,11 @@ var regionIndex = sync.OnceValue(func() map[string][]string {
 			if r != "" {
 				m[r] = append(m[r], c.Numeric)
 			}
+		}
+	}
+	for code, r := range sdgRegions {
+		for _, part := range r.parts {
+			m[code] = append(m[code], m[part]...)
 		}
 	}
 	for _, list := range m {

@@ -60,6 +60,14 @@ func TestNormalizeArea(t *testing.T) {
 	if !IsCountryArea("076") || IsCountryArea("419") || !IsRegionArea("419") || !IsRegionArea("001") {
 		t.Error("country/region classification")
 	}
+	for code, want := range map[string]string{"747": "Northern Africa and Western Asia", "513": "Europe and Northern America"} {
+		if a, err := NormalizeArea(code); err != nil || a != code || AreaName(code, "en") != want || !IsRegionArea(code) {
+			t.Errorf("SDG region %s: %q %v %q", code, a, err, AreaName(code, "en"))
+		}
+	}
+	if n := len(RegionMembers("513")); n != len(RegionMembers("150"))+len(RegionMembers("021")) || n < 40 {
+		t.Errorf("Europe and Northern America has %d members", n)
+	}
 	world, sa := RegionMembers("001"), RegionMembers("005")
 	if len(world) < 240 || len(sa) < 10 || len(sa) > 20 {
 		t.Errorf("world %d members, South America %d", len(world), len(sa))

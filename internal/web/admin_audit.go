@@ -41,8 +41,15 @@ var adminAuditActions = []string{
 	"dashboard.read",
 	"detention.create", "detention.read", "detention.update",
 	"detention_limit.create", "detention_limit.delete", "detention_limit.update", "detention_settings.update",
+	"framework.create", "framework.delete", "framework.link_add", "framework.link_delete", "framework.node_add",
+	"framework.node_delete", "framework.node_update", "framework.seed", "framework.update",
+	"harvest.create", "harvest.delete", "harvest.run", "harvest.update",
+	"import_mapping.create", "import_mapping.delete", "import_mapping.update",
+	"indicator.create", "indicator.delete", "indicator.update",
 	"key.rotate",
 	"membership.create", "membership.delete", "membership.update",
+	"observation.approve", "observation.delete", "observation.import", "observation.publish", "observation.return",
+	"observation.submit",
 	"organisation.create", "organisation.export_key", "organisation.retention", "organisation.update",
 	"person.assign", "person.consent", "person.create", "person.erase", "person.export", "person.read",
 	"person.rights_export", "person.search", "person.transfer", "person.update",
@@ -57,6 +64,7 @@ var adminAuditActions = []string{
 	"token.create", "token.revoke",
 	"user.create", "user.digest", "user.disable", "user.enable", "user.erase", "user.password_change", "user.password_reset",
 	"user.read", "user.search", "user.totp_begin", "user.totp_enable", "user.totp_reset", "user.update",
+	"validation_rule.create", "validation_rule.update", "validation_run.create",
 	"violation.act_add", "violation.act_delete", "violation.act_update", "violation.case_link", "violation.case_unlink",
 	"violation.create", "violation.delete", "violation.intervention_add", "violation.intervention_delete",
 	"violation.intervention_update", "violation.perpetrator_add", "violation.perpetrator_delete",
@@ -67,9 +75,9 @@ var adminAuditActions = []string{
 
 // adminAuditObjectTypes are the types of object the log's entries are about.
 var adminAuditObjectTypes = []string{"audit_log", "backup", "case", "case_import", "consular_mandatory_country",
-	"consular_notification", "detention_episode", "detention_legal_limit", "export", "kek", "membership", "organisation",
+	"consular_notification", "detention_episode", "detention_legal_limit", "export", "framework", "framework_link", "framework_node", "harvest_source", "import_mapping", "indicator", "kek", "membership", "observation_import", "observation_set", "organisation",
 	"person", "ratification", "ratification_import", "referral", "saved_search", "service_provider", "session",
-	"statistics_settings", "team", "token", "user", "violation_event", "violation_vocabulary"}
+	"statistics_settings", "team", "token", "user", "validation_rule", "validation_run", "violation_event", "violation_vocabulary"}
 
 // adminAuditExportAction is the action an export of the log is audited as.
 const adminAuditExportAction = "audit.export"

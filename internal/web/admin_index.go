@@ -8,6 +8,7 @@ import (
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/caseimport"
 	"github.com/amparo-project/amparo/internal/cases"
+	"github.com/amparo-project/amparo/internal/opendata"
 	"github.com/amparo-project/amparo/internal/violations"
 )
 
@@ -22,6 +23,9 @@ type adminIndexData struct {
 	// Vocabularies links the administration of the controlled
 	// vocabularies of violations documentation.
 	Vocabularies bool
+	// Harvest links the sources of open data harvested from other
+	// instances.
+	Harvest bool
 }
 
 // adminIndex links the sections of the administration the reader may use.
@@ -45,5 +49,6 @@ func (w *Web) adminIndex(rw http.ResponseWriter, r *http.Request) {
 		CaseExport: p.Can(cases.PermExport),
 
 		Vocabularies: p.Can(violations.PermVocabularyWrite),
+		Harvest:      p.Can(opendata.PermConfigure),
 	}})
 }

@@ -52,7 +52,7 @@ const (
 var allPages = slices.Concat([]page{pageLogin, pageLoginTOTP, pageEnrol, pageRecovery, pagePassword, pageHome,
 	pageSessions, pageTokens, pageTokenCreated, pageError}, adminPages, commitmentPages, casePages, inboxPages,
 	caseProtectionPages, []page{pageDetentionReference}, exportPages, caseListPages, caseImportPages, dashboardPages, exploitationPages,
-	violationPages, statisticsPages)
+	violationPages, statisticsPages, scorecardPages, observationPages, validationPages, indicatorPages, frameworkPages, obsImportPages, harvestPages)
 
 // layoutFile is the page around every page's content; sharedFile defines
 // the pieces pages share. Neither is a page.
@@ -209,6 +209,9 @@ type nav struct {
 	// Dashboard is true when that someone may read their organisation's
 	// dashboard: the link to it is shown.
 	Dashboard bool
+	// Observations is true when that someone may read the working values
+	// of the evidence base: the links to data entry and approval are shown.
+	Observations bool
 }
 
 // adminPerms are the permissions any of which makes the administration
@@ -341,7 +344,8 @@ func navFor(r *http.Request) nav {
 		Admin:   complete && slices.ContainsFunc(adminPerms, p.Can),
 		Cases:   complete && p.Can(cases.PermRead),
 		// The dashboard's own permission (dashboard.go).
-		Dashboard: complete && p.Can(dashboard.PermRead),
+		Dashboard:    complete && p.Can(dashboard.PermRead),
+		Observations: complete && canObservations(p),
 	}
 }
 

@@ -51,6 +51,13 @@ func (w *Web) Routes() []authn.Route {
 	pages = append(pages, w.exploitationRoutes()...)
 	pages = append(pages, w.violationRoutes()...)
 	pages = append(pages, w.statisticsRoutes()...)
+	pages = append(pages, w.harvestRoutes()...)
+	pages = append(pages, w.scorecardRoutes()...)
+	pages = append(pages, w.frameworkRoutes()...)
+	pages = append(pages, w.observationRoutes()...)
+	pages = append(pages, w.validationRoutes()...)
+	pages = append(pages, w.obsImportRoutes()...)
+	pages = append(pages, w.indicatorRoutes()...)
 	for i := range pages {
 		pages[i].Handler = withLanguage(pages[i].Handler)
 	}

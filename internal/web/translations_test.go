@@ -149,8 +149,13 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	maps.Copy(samples, caseImportSamples(now))
 	maps.Copy(samples, exploitationSamples(now))
 	maps.Copy(samples, violationSamples(now))
+	maps.Copy(samples, frameworkSamples())
 	maps.Copy(samples, dashboardSamples(now))
 	maps.Copy(samples, statisticsSamples(t, now))
+	maps.Copy(samples, scorecardSamples())
+	maps.Copy(samples, indicatorSamples())
+	maps.Copy(samples, observationSamples(now))
+	maps.Copy(samples, harvestSamples(now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
 	renderEveryPage(t, samples, allPages, r, "/", func(what string, lang i18n.Language, body string) {
 		contains(t, what, body, `data-testid="lang-switcher"`,

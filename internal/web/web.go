@@ -41,12 +41,19 @@ import (
 	"github.com/amparo-project/amparo/internal/dashboard"
 	"github.com/amparo-project/amparo/internal/detention"
 	"github.com/amparo-project/amparo/internal/exploitation"
+	"github.com/amparo-project/amparo/internal/frameworks"
 	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/inbox"
+	"github.com/amparo-project/amparo/internal/indicators"
+	"github.com/amparo-project/amparo/internal/observations"
+	"github.com/amparo-project/amparo/internal/obsimport"
+	"github.com/amparo-project/amparo/internal/opendata"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/referrals"
 	"github.com/amparo-project/amparo/internal/retention"
+	"github.com/amparo-project/amparo/internal/scorecard"
 	"github.com/amparo-project/amparo/internal/statistics"
+	"github.com/amparo-project/amparo/internal/validation"
 	"github.com/amparo-project/amparo/internal/violations"
 )
 
@@ -67,6 +74,11 @@ type Web struct {
 	xpl    *exploitation.Service
 	dash   *dashboard.Service
 	vio    *violations.Service
+	obs    *observations.Service
+	val    *validation.Service
+	ind    *indicators.Service
+	od     *opendata.Service
+	oimp   *obsimport.Service
 	audit  *audit.Log
 	clock  clock.Clock
 	logger *slog.Logger
@@ -74,6 +86,14 @@ type Web struct {
 	// pages holds each page's templates, made per language on first use.
 	pages  *pageSet
 	static *asset
+
+	// fw keeps the frameworks; nodeIndicators lists the indicators
+	// measuring a node, nil until the indicator registry is wired.
+	fw             *frameworks.Service
+	nodeIndicators NodeIndicators
+
+	// scorecards computes the scorecards and the explorer.
+	scorecards *scorecard.Service
 }
 
 // New loads the translations, parses every template in every language and
@@ -85,8 +105,9 @@ func New(c Config) *Web {
 	if c.Clock == nil {
 		c.Clock = clock.System{}
 	}
-	return &Web{stats: c.Statistics, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
-		exp: c.Exports, inbox: c.Inbox, ret: c.Retention, imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, audit: c.Audit, clock: c.Clock, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css}
+	return &Web{scorecards: c.Scorecards, stats: c.Statistics, acc: c.Accounts, com: c.Commitments, per: c.Persons, cas: c.Cases, det: c.Detention, ref: c.Referrals,
+		exp: c.Exports, inbox: c.Inbox, ret: c.Retention, imp: c.CaseImport, xpl: c.Exploitation, dash: c.Dashboard, vio: c.Violations, obs: c.Observations, val: c.Validation, ind: c.Indicators, audit: c.Audit, clock: c.Clock, logger: c.Logger, i18n: cat, pages: mustParsePages(cat), static: css,
+		fw: c.Frameworks, nodeIndicators: c.NodeIndicators, oimp: c.ObsImport, od: c.OpenData}
 }
 
 // Config holds the collaborators of the page handlers.
@@ -112,6 +133,22 @@ type Config struct {
 	Exploitation *exploitation.Service
 	// Violations documents events, acts, victims and perpetrators.
 	Violations *violations.Service
+	// Frameworks keeps the frameworks the evidence base measures;
+	// NodeIndicators, which may be nil, lists the indicators of a node.
+	Frameworks     *frameworks.Service
+	NodeIndicators NodeIndicators
+	// Observations keeps the working values and their approval;
+	// Validation checks them against the validation rules.
+	Observations *observations.Service
+	Validation   *validation.Service
+	// Indicators is the registry of indicators and their series.
+	Indicators *indicators.Service
+	// Scorecards computes the country scorecards and the explorer.
+	Scorecards *scorecard.Service
+	// ObsImport imports files of observations.
+	ObsImport *obsimport.Service
+	// OpenData keeps the harvest sources (administration).
+	OpenData *opendata.Service
 }
 
 // Deny answers a request the server refused for one of the pages: a

@@ -14,6 +14,14 @@ CREATE TABLE harvest_sources (
     last_status   TEXT NOT NULL DEFAULT '',
     last_rows     INTEGER NOT NULL DEFAULT 0,
     last_etag     TEXT NOT NULL DEFAULT '',
+    -- what the last run found wrong, in a few words ("HTTP 503", "line 12:
+    -- area: invalid"), beside last_status's code, for the administration page
+    last_detail   TEXT NOT NULL DEFAULT '',
     created_by    TEXT NOT NULL,
     created_at    BIGINT NOT NULL
 );
+
+-- Open data (internal/opendata) answers each request with an ETag made from
+-- the latest publication of the series asked for: the newest published_at
+-- of one series is then one step down this index, not a scan of its values.
+CREATE INDEX published_observations_published ON published_observations (series, published_at);
