@@ -4,9 +4,11 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/commitments"
+	"github.com/amparo-project/amparo/internal/frameworks"
 	"github.com/amparo-project/amparo/internal/indicators"
 	"github.com/amparo-project/amparo/internal/observations"
 	"github.com/amparo-project/amparo/internal/store"
@@ -24,8 +26,16 @@ func (a *App) buildEvidence(ctx context.Context, db *store.DB, log *audit.Log, o
 		return ind.SeriesInfo(ctx, code)
 	}
 	a.Observations = observations.New(observations.Config{DB: db, Audit: log, Clock: opt.Clock, Series: seriesInfo})
+	// An indicator may link only to framework nodes that exist.
+	nodeExists := func(ctx context.Context, id string) (bool, error) {
+		_, err := a.Frameworks.Node(ctx, id)
+		if errors.Is(err, frameworks.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	}
 	ind = indicators.New(indicators.Config{DB: db, Audit: log, Clock: opt.Clock, Observations: a.Observations,
-		Statistics: a.Statistics, Commitments: com})
+		Statistics: a.Statistics, Commitments: com, NodeExists: nodeExists})
 	a.Indicators = ind
 	if err := ind.EnsureShipped(ctx); err != nil {
 		return err

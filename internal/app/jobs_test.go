@@ -61,7 +61,7 @@ func TestDigestJobsSendOverSMTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		a, srv := withMail(t, url)
-		if got := jobNames(a.App); !slices.Equal(got, []string{"alerts", "retention", "digests"}) {
+		if got := jobNames(a.App); !slices.Equal(got, []string{"alerts", "retention", "harvest", "digests"}) {
 			t.Fatalf("jobs %v", got)
 		}
 		org := a.Org("Clinic")
@@ -77,8 +77,8 @@ func TestDigestJobsSendOverSMTP(t *testing.T) {
 			}
 		}
 
-		if n := a.Scheduler.RunDue(ctx, now); n != 3 {
-			t.Fatalf("RunDue started %d jobs, want 3", n)
+		if n := a.Scheduler.RunDue(ctx, now); n != 4 {
+			t.Fatalf("RunDue started %d jobs, want 4 (alerts, retention, harvest, digests)", n)
 		}
 		for _, st := range a.Scheduler.Status() {
 			if !st.LastOK {
@@ -138,11 +138,12 @@ func checkDigest(t *testing.T, raw []byte, to, other, quiet testutil.User, caseN
 	}
 }
 
-// Without a mail server there is no digests job; the scheduler starts and
+// Without a mail server there is no digests job (the harvest job runs, and
+// finds no source to harvest); the scheduler starts and
 // stops with the server's context.
 func TestSchedulerWithoutMail(t *testing.T) {
 	testutil.Each(t, func(t *testing.T, a *testutil.App) {
-		if got := jobNames(a.App); !slices.Equal(got, []string{"alerts", "retention"}) {
+		if got := jobNames(a.App); !slices.Equal(got, []string{"alerts", "retention", "harvest"}) {
 			t.Fatalf("jobs %v", got)
 		}
 		ctx, cancel := context.WithCancel(context.Background())

@@ -149,8 +149,7 @@ func sortLinks(path string, q url.Values, by string, desc bool, columns ...strin
 	return out
 }
 
-// scValue writes an observation's value with its unit multiplier in
-// the reader's language.
+// scValue writes a value in the reader's language.
 func scValue(loc *i18n.Locale, v float64) string {
 	return loc.Number(v)
 }

@@ -156,6 +156,7 @@ func TestEveryPageInEveryLanguage(t *testing.T) {
 	maps.Copy(samples, indicatorSamples())
 	maps.Copy(samples, observationSamples(now))
 	maps.Copy(samples, harvestSamples(now))
+	maps.Copy(samples, obsImportSamples(now))
 	r := httptest.NewRequest("GET", "/account/tokens?sort=name", nil)
 	renderEveryPage(t, samples, allPages, r, "/", func(what string, lang i18n.Language, body string) {
 		contains(t, what, body, `data-testid="lang-switcher"`,
