@@ -6,8 +6,8 @@ import (
 	"errors"
 	"time"
 
-	"github.com/amparo-project/amparo/internal/obsimport"
 	"github.com/amparo-project/amparo/internal/observations"
+	"github.com/amparo-project/amparo/internal/obsimport"
 )
 
 // obsImportSamples are the observation import pages in each of their
