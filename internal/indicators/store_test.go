@@ -216,7 +216,7 @@ func TestCompositeAndCommitmentValues(t *testing.T) {
 			}
 			got[v.Series+"|"+v.Disagg] = v.Value
 		}
-		if got["SG_CPA_MIGRS|"] != 2 || got["SG_CPA_MIGRS|ITEM=D5"] != 4 || got["AMP_10_7_2_SCORE|"] != 50 || got["AMP_10_7_2_SCORE|ITEM=D2"] != 20 {
+		if got["SG_CPA_MIGRS|"] != 2 || got["SG_CPA_MIGRS|ITEM=D5"] != 3 || got["SG_CPA_MIGRS|ITEM=D6"] != 4 || got["AMP_10_7_2_SCORE|"] != 50 || got["AMP_10_7_2_SCORE|ITEM=D2"] != 20 {
 			t.Errorf("scores: %v", got)
 		}
 
