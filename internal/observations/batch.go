@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -267,10 +266,17 @@ func (b *Batch) write(rows []pendingRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(rows, func(x, y pendingRow) int { return compareKeys(x.o.Key(), y.o.Key()) })
-	for i := 1; i < len(rows); i++ {
-		if rows[i].o.Key() == rows[i-1].o.Key() {
-			first, dup := rows[i-1].line, rows[i].line
+	// The rows are written in key order, through an index sorted in their
+	// place: moving indexes costs far less than moving observations.
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int { return compareKeys(rows[x].o.Key(), rows[y].o.Key()) })
+	for i := 1; i < len(order); i++ {
+		prev, cur := &rows[order[i-1]], &rows[order[i]]
+		if cur.o.Key() == prev.o.Key() {
+			first, dup := prev.line, cur.line
 			if dup < first {
 				first, dup = dup, first
 			}
@@ -280,18 +286,22 @@ func (b *Batch) write(rows []pendingRow) error {
 	per := upsertRows
 	args := make([]any, 0, per*len(boundColumns))
 	var changed int64
-	for start := 0; start < len(rows); start += per {
-		chunk := rows[start:min(start+per, len(rows))]
-		shape := shapeOf(chunk)
+	for start := 0; start < len(order); start += per {
+		chunk := order[start:min(start+per, len(order))]
+		uniform := sharesAttributes(rows, chunk)
 		args = args[:0]
-		for _, r := range chunk {
-			o := &r.o
+		if uniform {
+			o := &rows[chunk[0]].o
+			args = append(args, o.Status, o.UnitMult, o.Source, o.Footnote)
+		}
+		for _, i := range chunk {
+			o := &rows[i].o
 			args = append(args, o.Series, o.Area, o.Disagg, o.Period, o.Value)
-			if !shape.uniform {
+			if !uniform {
 				args = append(args, o.Status, o.UnitMult, o.Source, o.Footnote)
 			}
 		}
-		st, err := b.tx.Prepare(b.ctx, upsertText(b.id, shape, len(chunk)))
+		st, err := b.tx.Prepare(b.ctx, upsertText(b.id, uniform, len(chunk)))
 		if err != nil {
 			return err
 		}
@@ -316,44 +326,53 @@ func (b *Batch) write(rows []pendingRow) error {
 // on parameters, and large enough that a statement's overhead is spread.
 const upsertRows = 512
 
-// rowShape says whether a statement's rows share their status and unit
-// multiplier and have no source or footnote, as the rows of most files do:
-// those are then written into the statement rather than bound per row,
-// since binding a value costs more than inserting it in the pure-Go SQLite.
-type rowShape struct {
-	uniform  bool
-	status   string
-	unitMult int
-}
-
-func shapeOf(rows []pendingRow) rowShape {
-	first := rows[0].o
-	for _, r := range rows {
-		if r.o.Status != first.Status || r.o.UnitMult != first.UnitMult || r.o.Source != "" || r.o.Footnote != "" {
-			return rowShape{}
+// sharesAttributes says whether a statement's rows share their status,
+// unit multiplier, source and footnote, as the rows of most files do (one
+// source for a series, no footnotes): those are then bound once for the
+// statement rather than once per row, since binding a value costs more than
+// inserting it in the pure-Go SQLite.
+func sharesAttributes(rows []pendingRow, chunk []int) bool {
+	first := &rows[chunk[0]].o
+	for _, i := range chunk {
+		o := &rows[i].o
+		if o.Status != first.Status || o.UnitMult != first.UnitMult || o.Source != first.Source || o.Footnote != first.Footnote {
+			return false
 		}
 	}
-	return rowShape{uniform: true, status: first.Status, unitMult: first.UnitMult}
+	return true
 }
 
 // upsertText writes n rows of a batch: each replaces a value an earlier
 // batch wrote under its key, but not one this batch wrote, so that a
-// repeated row changes fewer rows than were sent (see write). Only values
-// of our own are written into the text: the batch id (ids.New: lower-case
-// letters and digits, checked by Import), a status code and a unit
-// multiplier that normalize has checked.
-func upsertText(id string, shape rowShape, n int) string {
+// repeated row changes fewer rows than were sent (see write). When the
+// rows share their attributes (uniform), those are the statement's first
+// four parameters, and each row binds only its key and value. The batch id
+// is written into the text: it is an id of ids.New (lower-case letters and
+// digits), checked by Import, so it cannot change the statement.
+func upsertText(id string, uniform bool, n int) string {
 	var b strings.Builder
-	b.WriteString("INSERT INTO observations (series, area, disagg, period, value, status, unit_mult, source, footnote, import_id) VALUES ")
+	if uniform {
+		b.WriteString(`WITH shared (status, unit_mult, source, footnote) AS
+			(SELECT CAST(? AS TEXT), CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT))
+		INSERT INTO observations (series, area, disagg, period, value, status, unit_mult, source, footnote, import_id)
+		SELECT v.column1, v.column2, v.column3, v.column4, v.column5,
+			shared.status, shared.unit_mult, shared.source, shared.footnote, '` + id + `'
+		FROM (VALUES `)
+	} else {
+		b.WriteString("INSERT INTO observations (series, area, disagg, period, value, status, unit_mult, source, footnote, import_id) VALUES ")
+	}
 	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, '" + id + "')"
-	if shape.uniform {
-		row = "(?, ?, ?, ?, ?, '" + shape.status + "', " + strconv.Itoa(shape.unitMult) + ", '', '', '" + id + "')"
+	if uniform {
+		row = "(?, ?, ?, ?, CAST(? AS DOUBLE PRECISION))"
 	}
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString(row)
+	}
+	if uniform {
+		b.WriteString(") AS v, shared WHERE true")
 	}
 	b.WriteString(` ON CONFLICT (series, area, disagg, period) DO UPDATE SET value = excluded.value,
 		status = excluded.status, unit_mult = excluded.unit_mult, source = excluded.source,

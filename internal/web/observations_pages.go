@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/access"
@@ -130,10 +129,6 @@ func (w *Web) observationFail(rw http.ResponseWriter, r *http.Request, err error
 		w.fail(rw, r, err)
 	}
 }
-
-// formatValue writes a value for a form field, as it was entered: a form
-// must give back exactly the number, not a rounded one.
-func formatValue(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // setKeyValue and parseSetKey put a set's key into one form value.
 func setKeyValue(k observations.SetKey) string { return k.Series + "|" + k.Area + "|" + k.Period }
