@@ -38,7 +38,13 @@ type seriesJSON struct {
 	UnitMult int               `json:"unit_mult"`
 }
 
-type indicatorJSON struct {
+// indicatorFields are the fields an indicator is both read and written
+// with; S is the type of its series: their codes in a response, their
+// descriptions in a request body. A request body is this type itself, not a
+// struct embedding it, because encoding/json names an embedded struct in the
+// field path of a type error, and the problem answered would then no longer
+// name the client's field.
+type indicatorFields[S any] struct {
 	Code            string            `json:"code"`
 	Kind            string            `json:"kind"`
 	Names           map[string]string `json:"names"`
@@ -57,17 +63,22 @@ type indicatorJSON struct {
 	Aggregation     string            `json:"aggregation"`
 	WeightSeries    string            `json:"weight_series"`
 	Nodes           []string          `json:"nodes"`
-	Series          []string          `json:"series"`
-	Shipped         bool              `json:"shipped"`
-	UpdatedAt       string            `json:"updated_at"`
+	Series          S                 `json:"series"`
+}
+
+type indicatorJSON struct {
+	indicatorFields[[]string]
+	Shipped   bool   `json:"shipped"`
+	UpdatedAt string `json:"updated_at"`
 }
 
 func toIndicator(in indicators.Indicator) indicatorJSON {
-	out := indicatorJSON{Code: in.Code, Kind: in.Kind, Names: orEmpty(in.Names), Definitions: orEmpty(in.Definitions),
-		Methods: orEmpty(in.Methods), Unit: in.Unit, UnitMult: in.UnitMult, Polarity: in.Polarity, TargetValue: in.TargetValue,
-		Disaggregations: nonNilList(in.Disaggregations), Custodian: in.Custodian, Source: in.Source, Computation: in.Computation,
-		Expression: in.Expression, Aggregation: in.Aggregation, WeightSeries: in.WeightSeries, Nodes: nonNilList(in.Nodes),
-		Series: nonNilList(in.Series), Shipped: in.Shipped, UpdatedAt: ts(in.UpdatedAt)}
+	out := indicatorJSON{indicatorFields: indicatorFields[[]string]{Code: in.Code, Kind: in.Kind, Names: orEmpty(in.Names),
+		Definitions: orEmpty(in.Definitions), Methods: orEmpty(in.Methods), Unit: in.Unit, UnitMult: in.UnitMult,
+		Polarity: in.Polarity, TargetValue: in.TargetValue, Disaggregations: nonNilList(in.Disaggregations),
+		Custodian: in.Custodian, Source: in.Source, Computation: in.Computation, Expression: in.Expression,
+		Aggregation: in.Aggregation, WeightSeries: in.WeightSeries, Nodes: nonNilList(in.Nodes),
+		Series: nonNilList(in.Series)}, Shipped: in.Shipped, UpdatedAt: ts(in.UpdatedAt)}
 	if in.TargetYear != 0 {
 		y := in.TargetYear
 		out.TargetYear = &y
@@ -84,27 +95,7 @@ type indicatorDetailJSON struct {
 // indicatorBody is an indicator as a client gives it; the registry checks
 // and normalizes every field. Series nil keeps (or, on create, makes) the
 // indicator's series.
-type indicatorBody struct {
-	Code            string            `json:"code"`
-	Kind            string            `json:"kind"`
-	Names           map[string]string `json:"names"`
-	Definitions     map[string]string `json:"definitions"`
-	Methods         map[string]string `json:"methods"`
-	Unit            string            `json:"unit"`
-	UnitMult        int               `json:"unit_mult"`
-	Polarity        string            `json:"polarity"`
-	TargetValue     *float64          `json:"target_value"`
-	TargetYear      *int              `json:"target_year"`
-	Disaggregations []string          `json:"disaggregations"`
-	Custodian       string            `json:"custodian"`
-	Source          string            `json:"source"`
-	Computation     string            `json:"computation"`
-	Expression      string            `json:"expression"`
-	Aggregation     string            `json:"aggregation"`
-	WeightSeries    string            `json:"weight_series"`
-	Nodes           []string          `json:"nodes"`
-	Series          []seriesJSON      `json:"series"`
-}
+type indicatorBody indicatorFields[[]seriesJSON]
 
 func (b indicatorBody) input() (indicators.Indicator, []indicators.Series) {
 	in := indicators.Indicator{Code: b.Code, Kind: b.Kind, Names: b.Names, Definitions: b.Definitions, Methods: b.Methods,

@@ -31,17 +31,7 @@ const (
 )
 
 func TestEvidenceFlowInChromium(t *testing.T) {
-	chromium, chromedriver := findBrowser(t)
-	d, err := StartDriver(chromedriver, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		d.Close()
-		if t.Failed() {
-			t.Logf("chromedriver output:\n%s", d.Output())
-		}
-	})
+	d, chromium := startChromium(t)
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		start := time.Now()
 		a := testutil.New(t, dbURL)

@@ -65,18 +65,8 @@ var chromiumArgs = []string{
 const waitFor = 10 * time.Second
 
 func TestSignInFlowInChromium(t *testing.T) {
-	chromium, chromedriver := findBrowser(t)
+	d, chromium := startChromium(t)
 	bin := buildAmparo(t)
-	d, err := StartDriver(chromedriver, 20*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		d.Close()
-		if t.Failed() {
-			t.Logf("chromedriver output:\n%s", d.Output())
-		}
-	})
 	storetest.Each(t, func(t *testing.T, dbURL string) {
 		start := time.Now()
 		srv := startServer(t, bin, dbURL)
@@ -235,6 +225,26 @@ func apiGet(t *testing.T, u, token string, out any) {
 	if err := json.Unmarshal(body, out); err != nil {
 		t.Fatalf("GET %s: %v\n%s", u, err, body)
 	}
+}
+
+// startChromium finds Chromium and chromedriver (skipping the test as
+// findBrowser does), starts the driver for the whole test, one for all its
+// engines, and stops it when the test ends, showing what it printed if the
+// test failed. It returns the driver and Chromium's path, for newBrowser.
+func startChromium(t *testing.T) (d *Driver, chromium string) {
+	t.Helper()
+	chromium, chromedriver := findBrowser(t)
+	d, err := StartDriver(chromedriver, 20*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		d.Close()
+		if t.Failed() {
+			t.Logf("chromedriver output:\n%s", d.Output())
+		}
+	})
+	return d, chromium
 }
 
 // findBrowser returns the paths of Chromium and chromedriver, or skips the

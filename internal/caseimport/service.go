@@ -13,6 +13,7 @@ import (
 	"github.com/amparo-project/amparo/internal/cases"
 	"github.com/amparo-project/amparo/internal/clock"
 	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/jobs"
 	"github.com/amparo-project/amparo/internal/persons"
 	"github.com/amparo-project/amparo/internal/store"
 )
@@ -30,7 +31,7 @@ type Service struct {
 	cases   *cases.Service
 	audit   *audit.Log
 	clock   clock.Clock
-	jobs    jobs
+	jobs    jobs.Registry[Progress, Report]
 }
 
 // Config holds the collaborators of a Service. Clock nil means the system

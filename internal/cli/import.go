@@ -104,6 +104,21 @@ func readCapped(name string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// openStreamed opens a file to import as a stream, with its size, which
+// the importers measure their progress against. The caller closes it.
+func openStreamed(name string) (*os.File, int64, error) {
+	f, err := os.Open(name) // #nosec G304 -- the operator names the file to import
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
 // describeRowError says one row error in English, in the form editors and
 // compilers use (file:line: field: reason), so terminals can link to it.
 // The reason is the message "field.<code>", or the first of

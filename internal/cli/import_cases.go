@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/access"
@@ -38,15 +37,11 @@ func runImportCases(ctx context.Context, e env, args []string, usage string) err
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file) // #nosec G304 -- the operator names the file to import
+	f, size, err := openStreamed(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	a, err := open(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -56,7 +51,7 @@ func runImportCases(ctx context.Context, e env, args []string, usage string) err
 	if err != nil {
 		return err
 	}
-	rep, err := importCases(ctx, e, a, f, st.Size(), caseimport.Options{OrgID: orgID, OwnerID: ownerID, Mapping: mapping,
+	rep, err := importCases(ctx, e, a, f, size, caseimport.Options{OrgID: orgID, OwnerID: ownerID, Mapping: mapping,
 		DryRun: *dryRun, SkipExisting: *skip})
 	return reportCaseImport(e, file, rep, err)
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -27,21 +26,17 @@ func runImportObservations(ctx context.Context, e env, args []string, usage stri
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(file) // #nosec G304 -- the operator names the file to import
+	f, size, err := openStreamed(file)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
 	a, err := open(ctx, cfg, e)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	opt := obsimport.Options{Format: *format, FileName: filepath.Base(file), Size: st.Size(), DryRun: *dryRun}
+	opt := obsimport.Options{Format: *format, FileName: filepath.Base(file), Size: size, DryRun: *dryRun}
 	if *mapping != "" {
 		if opt.Mapping, err = cliMapping(ctx, a.ObsImport, *mapping); err != nil {
 			return err

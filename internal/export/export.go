@@ -150,15 +150,23 @@ func writeRows(w io.Writer, header, tags []string, rows [][]any) error {
 	return cw.Error()
 }
 
+// FormulaSafe is text as a CSV cell may hold it: text a spreadsheet would
+// read as a formula (starting with =, +, -, @, a tab or a carriage return)
+// gets a leading apostrophe, so that it shows as the text it is. Numbers
+// are written apart and never pass through here.
+func FormulaSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func csvCell(c any) string {
 	switch v := c.(type) {
 	case nil:
 		return ""
 	case string:
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			return "'" + v
-		}
-		return v
+		return FormulaSafe(v)
 	case int:
 		return strconv.Itoa(v)
 	case float64:

@@ -126,7 +126,8 @@ func (s *Service) Submit(ctx context.Context, p access.Principal, keys []SetKey)
 	return s.transition(ctx, p, PermWrite, ActionSubmit, keys, []State{Draft}, Submitted, "")
 }
 
-// Approve approves submitted sets; nobody approves a set they submitted.
+// Approve approves submitted sets; nobody approves a set they submitted or
+// whose values they wrote last.
 func (s *Service) Approve(ctx context.Context, p access.Principal, keys []SetKey) (int, error) {
 	return s.transition(ctx, p, PermApprove, ActionApprove, keys, []State{Submitted}, Approved, "")
 }
@@ -174,9 +175,10 @@ func (s *Service) transition(ctx context.Context, p access.Principal, perm acces
 	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		series := map[string]bool{}
 		for _, k := range keys {
-			var st, submitter string
-			err := tx.QueryRow(ctx, `SELECT state, submitted_by FROM observation_sets
-				WHERE series = ? AND area = ? AND period = ?`, k.Series, k.Area, k.Period).Scan(&st, &submitter)
+			var st, submitter, writer string
+			err := tx.QueryRow(ctx, `SELECT s.state, s.submitted_by, COALESCE(i.created_by, '')
+				FROM observation_sets s LEFT JOIN observation_imports i ON i.id = s.import_id
+				WHERE s.series = ? AND s.area = ? AND s.period = ?`, k.Series, k.Area, k.Period).Scan(&st, &submitter, &writer)
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -186,7 +188,9 @@ func (s *Service) transition(ctx context.Context, p access.Principal, perm acces
 			if !slices.Contains(from, State(st)) {
 				return ErrState
 			}
-			if to == Approved && submitter == p.UserID {
+			// Four eyes: whoever wrote the values last, or submitted them,
+			// cannot also approve them.
+			if to == Approved && (submitter == p.UserID || writer == p.UserID) {
 				return ErrOwnSubmission
 			}
 			if err := s.move(ctx, tx, p, k, to, note, at); err != nil {

@@ -29,10 +29,17 @@ var ErrArea = errors.New("observations: area must be a UN M49 code, an ISO 3166-
 var subdivision = regexp.MustCompile(`^[A-Z]{2}-[A-Z0-9]{1,3}$`)
 
 // NormalizeArea gives an area's one spelling: the M49 numeric code of a
-// country (also when given its ISO alpha-2 or alpha-3 code) or region, or an
-// ISO 3166-2 subdivision of a known country.
+// country (also when given its ISO alpha-2 or alpha-3 code, or its M49 code
+// without leading zeros) or region, or an ISO 3166-2 subdivision of a known
+// country.
 func NormalizeArea(s string) (string, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
+	// The SDG Global Database and many spreadsheets write M49 codes as
+	// numbers, without their leading zeros ("76" for Brazil, "1" for the
+	// world).
+	if n := len(s); n > 0 && n < 3 && isDigits(s) {
+		s = strings.Repeat("0", 3-n) + s
+	}
 	if s == World {
 		return s, nil
 	}

@@ -41,7 +41,7 @@ func TestParsePeriod(t *testing.T) {
 }
 
 func TestNormalizeArea(t *testing.T) {
-	tests := map[string]string{"076": "076", "BRA": "076", "br": "076", "001": "001", "419": "419",
+	tests := map[string]string{"076": "076", "76": "076", "4": "004", "1": "001", "BRA": "076", "br": "076", "001": "001", "419": "419",
 		"002": "002", "MX-CHP": "MX-CHP", " mx-chp ": "MX-CHP"}
 	for in, want := range tests {
 		got, err := NormalizeArea(in)
@@ -49,7 +49,7 @@ func TestNormalizeArea(t *testing.T) {
 			t.Errorf("NormalizeArea(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "999", "XX", "QQ-ABC", "076-1", "Brazil"} {
+	for _, bad := range []string{"", "999", "0", "99", "XX", "QQ-ABC", "076-1", "Brazil"} {
 		if _, err := NormalizeArea(bad); err == nil {
 			t.Errorf("NormalizeArea(%q) accepted", bad)
 		}

@@ -51,29 +51,34 @@ const obsSelect = `SELECT o.series, o.area, o.disagg, o.period, o.value, o.statu
 // obsJoin follows obsSelect and the table's name.
 const obsJoin = ` o LEFT JOIN observation_imports i ON i.id = o.import_id`
 
-func (q Query) where() (string, []any) {
+// Where is the WHERE clause, empty when q selects everything, and its
+// arguments that select q's observations from a table of them whose
+// columns are named with prefix ("o." or ""); the caller picks the table
+// for q.Layer. Open data's DISTINCT queries use it too, so that they list
+// the very values Each streams.
+func (q Query) Where(prefix string) (string, []any) {
 	var conds []string
 	var args []any
 	if len(q.Series) > 0 {
-		conds = append(conds, "o.series IN ("+store.Placeholders(len(q.Series))+")")
+		conds = append(conds, prefix+"series IN ("+store.Placeholders(len(q.Series))+")")
 		args = append(args, store.Args(q.Series)...)
 	}
 	if len(q.Areas) > 0 {
-		conds = append(conds, "o.area IN ("+store.Placeholders(len(q.Areas))+")")
+		conds = append(conds, prefix+"area IN ("+store.Placeholders(len(q.Areas))+")")
 		args = append(args, store.Args(q.Areas)...)
 	}
 	if q.Disagg != nil {
-		conds = append(conds, "o.disagg = ?")
+		conds = append(conds, prefix+"disagg = ?")
 		args = append(args, *q.Disagg)
 	}
 	if q.From != "" {
-		conds = append(conds, "o.period >= ?")
+		conds = append(conds, prefix+"period >= ?")
 		args = append(args, q.From)
 	}
 	if q.To != "" {
 		// '~' sorts after every character a period uses, so "2020~" bounds
 		// the year and every half, quarter and month in it.
-		conds = append(conds, "o.period < ?")
+		conds = append(conds, prefix+"period < ?")
 		args = append(args, q.To+"~")
 	}
 	if len(conds) == 0 {
@@ -87,7 +92,7 @@ func (q Query) where() (string, []any) {
 // that a whole series never sits in memory. An error from fn stops the
 // walk and is returned.
 func (s *Service) Each(ctx context.Context, q Query, fn func(Observation) error) error {
-	where, args := q.where()
+	where, args := q.Where("o.")
 	rows, err := s.db.Query(ctx, obsSelect+q.Layer.table()+obsJoin+where+" ORDER BY o.series, o.area, o.disagg, o.period", args...)
 	if err != nil {
 		return err
@@ -130,7 +135,7 @@ func (s *Service) Latest(ctx context.Context, layer Layer, series, area, disagg 
 
 // Count counts the observations q selects.
 func (s *Service) Count(ctx context.Context, q Query) (int, error) {
-	where, args := q.where()
+	where, args := q.Where("o.")
 	var n int
 	err := s.db.Scan(s.db.QueryRow(ctx, "SELECT COUNT(*) FROM "+q.Layer.table()+" o"+where, args...), &n)
 	return n, err

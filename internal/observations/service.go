@@ -57,8 +57,9 @@ var (
 	ErrForbidden     = errors.New("observations: not permitted")
 	ErrNotFound      = errors.New("observations: not found")
 	ErrUnknownSeries = errors.New("observations: unknown series")
-	// ErrOwnSubmission: an approver may not approve what they submitted.
-	ErrOwnSubmission = errors.New("observations: a set must be approved by someone other than its submitter")
+	// ErrOwnSubmission: an approver may not approve what they submitted or
+	// wrote.
+	ErrOwnSubmission = errors.New("observations: a set must be approved by someone other than who wrote or submitted it")
 	// ErrState: a set is not in the state the change starts from.
 	ErrState = errors.New("observations: set is not in the state this change needs")
 )

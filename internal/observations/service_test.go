@@ -89,6 +89,22 @@ func TestImportApprovePublish(t *testing.T) {
 		if _, err := s.Approve(ctx, analystA, keys); !errors.Is(err, ErrOwnSubmission) {
 			t.Fatalf("own approval: %v", err)
 		}
+		// Nor may whoever wrote the values approve them when a colleague
+		// submitted them.
+		writtenByB := []Observation{obs("SM_POP_TOT", "076", "", "2021", 1)}
+		if _, err := s.Put(ctx, analystB, KindForm, writtenByB); err != nil {
+			t.Fatal(err)
+		}
+		bKeys := []SetKey{{"SM_POP_TOT", "076", "2021"}}
+		if _, err := s.Submit(ctx, analystA, bKeys); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Approve(ctx, analystB, bKeys); !errors.Is(err, ErrOwnSubmission) {
+			t.Fatalf("the writer approved: %v", err)
+		}
+		if _, err := s.Return(ctx, analystB, bKeys, "checked elsewhere"); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := s.Publish(ctx, analystB, keys); !errors.Is(err, ErrState) {
 			t.Fatalf("publish before approval: %v", err)
 		}
@@ -117,7 +133,7 @@ func TestImportApprovePublish(t *testing.T) {
 			t.Errorf("working value %v", got.Value)
 		}
 		counts, _ := s.StateCounts(ctx, analystA)
-		if counts[Draft] != 2 || counts[Published] != 1 {
+		if counts[Draft] != 3 || counts[Published] != 1 {
 			t.Errorf("state counts %v", counts)
 		}
 		latest, ok, _ := s.Latest(ctx, LayerWorking, "SM_POP_TOT", "076", "")
@@ -128,7 +144,8 @@ func TestImportApprovePublish(t *testing.T) {
 			t.Error("return without a note accepted")
 		}
 		imports, n, _ := s.Imports(ctx, analystA, 10, 0)
-		if n != 2 || imports[1].ID != id || imports[1].Rows != 5 || imports[1].Kind != KindForm {
+		first := slices.IndexFunc(imports, func(x Import) bool { return x.ID == id })
+		if n != 3 || first < 0 || imports[first].Rows != 5 || imports[first].Kind != KindForm || imports[0].CreatedAt.Before(imports[n-1].CreatedAt) {
 			t.Errorf("imports %d %+v", n, imports)
 		}
 		entries, _, _ := audit.New(db, clock.System{}).List(ctx, audit.Filter{})

@@ -5,45 +5,19 @@ package obsimport
 import (
 	"bytes"
 	"context"
-	"sync"
-	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/fielderr"
-	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/jobs"
 	"github.com/amparo-project/amparo/internal/observations"
 )
 
-// jobKeep is how long a finished import's report stays for its page; the
-// server forgets it afterwards (and on restart); the import's record in
-// observation_imports and the audit log stay.
-const jobKeep = time.Hour
-
 // Job is what a page shows of an import running in the background, as
-// case imports do (internal/caseimport).
-type Job struct {
-	ID       string
-	FileName string
-	Started  time.Time
-	Progress Progress
-	// Done is set once the import has ended; Report and Err then say how
-	// (Err is ErrInvalidFile when the report lists errors or violations).
-	Done   bool
-	Report Report
-	Err    error
-}
-
-type jobs struct {
-	mu      sync.Mutex
-	byID    map[string]*jobEntry
-	running bool
-}
-
-type jobEntry struct {
-	Job
-	userID   string
-	finished time.Time
-}
+// case imports do (internal/caseimport); its Err is ErrInvalidFile when the
+// report lists errors or broken rules. Once the server forgets it (see
+// jobs.Keep), the import's record in observation_imports and the audit log
+// stay.
+type Job = jobs.Job[Progress, Report]
 
 // Start checks the principal and the options and runs the import of data
 // in the background, detached from ctx's cancellation but keeping its
@@ -63,46 +37,23 @@ func (s *Service) Start(ctx context.Context, p access.Principal, data []byte, op
 	if _, err := parserFor(opt); err != nil {
 		return "", err
 	}
-	s.jobs.mu.Lock()
-	defer s.jobs.mu.Unlock()
-	if s.jobs.running {
+	opt.Size = int64(len(data))
+	id, ok := s.jobs.Start(s.clock, p.UserID, opt.FileName, func(progress func(Progress)) (Report, error) {
+		opt.Progress = progress
+		return s.Import(context.WithoutCancel(ctx), p, bytes.NewReader(data), opt)
+	})
+	if !ok {
 		return "", ErrBusy
 	}
-	now := s.clock.Now()
-	for id, j := range s.jobs.byID {
-		if j.Done && now.Sub(j.finished) > jobKeep {
-			delete(s.jobs.byID, id)
-		}
-	}
-	if s.jobs.byID == nil {
-		s.jobs.byID = map[string]*jobEntry{}
-	}
-	j := &jobEntry{Job: Job{ID: ids.New(), FileName: opt.FileName, Started: now}, userID: p.UserID}
-	s.jobs.byID[j.ID], s.jobs.running = j, true
-	opt.Size = int64(len(data))
-	opt.Progress = func(pr Progress) {
-		s.jobs.mu.Lock()
-		j.Progress = pr
-		s.jobs.mu.Unlock()
-	}
-	go func() {
-		rep, err := s.Import(context.WithoutCancel(ctx), p, bytes.NewReader(data), opt)
-		s.jobs.mu.Lock()
-		defer s.jobs.mu.Unlock()
-		j.Done, j.Report, j.Err, j.finished = true, rep, err, s.clock.Now()
-		s.jobs.running = false
-	}()
-	return j.ID, nil
+	return id, nil
 }
 
 // Job returns the state of background import id, which only the principal
 // who started it may see; ErrNoJob otherwise.
 func (s *Service) Job(p access.Principal, id string) (Job, error) {
-	s.jobs.mu.Lock()
-	defer s.jobs.mu.Unlock()
-	j, ok := s.jobs.byID[id]
-	if !ok || j.userID != p.UserID || !p.Can(observations.PermWrite) {
+	j, ok := s.jobs.Get(p.UserID, id)
+	if !ok || !p.Can(observations.PermWrite) {
 		return Job{}, ErrNoJob
 	}
-	return j.Job, nil
+	return j, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/audit"
 	"github.com/amparo-project/amparo/internal/clock"
+	"github.com/amparo-project/amparo/internal/jobs"
 	"github.com/amparo-project/amparo/internal/observations"
 	"github.com/amparo-project/amparo/internal/requestid"
 	"github.com/amparo-project/amparo/internal/store"
@@ -47,7 +48,7 @@ type Service struct {
 	obs      *observations.Service
 	validate func(ctx context.Context, b *observations.Batch) ([]validation.Violation, error)
 	series   func(ctx context.Context, code string) (observations.SeriesInfo, error)
-	jobs     jobs
+	jobs     jobs.Registry[Progress, Report]
 }
 
 // New returns a Service.

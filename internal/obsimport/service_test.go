@@ -179,3 +179,25 @@ func TestImportMappedAndSaved(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSDGDownload imports rows in the SDG Global Database's flat
+// layout, whose GeoAreaCode drops the M49 code's leading zeros ("76" for
+// Brazil, "1" for the world).
+func TestImportSDGDownload(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		file := "Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,Time_Detail,TimeCoverage,UpperBound,LowerBound,BasePeriod,Source,GeoInfoUrl,FootNote,[Nature],[Units]\n" +
+			"10,10.c,10.c.1,SI_RMT_COST,Remittance costs,76,Brazil,2023,5.5,2023,,,,,World Bank RPW,,,C,PERCENT\n" +
+			"10,10.c,10.c.1,SI_RMT_COST,Remittance costs,1,World,2023,6.2,2023,,,,,World Bank RPW,,,G,PERCENT\n"
+		rep, err := f.s.Import(ctx, analyst, strings.NewReader(file), Options{FileName: "sdg.csv"})
+		if err != nil || rep.Written != 2 || len(rep.Errors) != 0 {
+			t.Fatalf("Import = %+v, %v", rep, err)
+		}
+		for _, area := range []string{"076", observations.World} {
+			if _, ok, err := f.obs.Value(ctx, observations.LayerWorking, observations.Key{Series: "SI_RMT_COST", Area: area, Period: "2023"}); !ok || err != nil {
+				t.Errorf("no value for %s: %v", area, err)
+			}
+		}
+	})
+}

@@ -108,7 +108,7 @@ var published = []observations.Observation{
 	o("SM_POP_TOT", "484", "", "2020", 13),
 	{Series: "SI_RMT_COST", Area: "MEX", Period: "2023-Q4", Value: 5.25, Status: "P",
 		Source: `World Bank "RPW", corridor`, Footnote: "line one\nline two <b>"},
-	o("SI_RMT_COST", "MX-CHP", "", "2023", 6),
+	{Series: "SI_RMT_COST", Area: "MX-CHP", Period: "2023", Value: 6, Source: "=HYPERLINK(\"http://x\")"},
 	o("SI_RMT_COST", "419", "", "2023", 6.5),
 }
 

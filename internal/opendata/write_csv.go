@@ -7,11 +7,14 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/amparo-project/amparo/internal/export"
 	"github.com/amparo-project/amparo/internal/observations"
 )
 
 // newCSV is an RFC 4180 writer (CRLF line ends), as SDMX-CSV requires and
-// the other CSV formats follow.
+// the other CSV formats follow. Text cells (names, sources, footnotes) go
+// through export.FormulaSafe, as in every CSV Amparo writes, since open
+// data is opened in spreadsheets too.
 func newCSV(w io.Writer) *csv.Writer {
 	c := csv.NewWriter(w)
 	c.UseCRLF = true
@@ -57,10 +60,10 @@ func (c *plainCSV) head() error { return c.w.Write(plainCSVHeader) }
 
 func (c *plainCSV) row(o *observations.Observation, m *SeriesMeta) error {
 	r := c.rec
-	r[0], r[1], r[2], r[3] = o.Series, m.Name(c.lang), m.Indicator, m.IndicatorName(c.lang)
-	r[4], r[5], r[6], r[7] = o.Area, c.areas.name(o.Area), o.Period, o.Disagg
+	r[0], r[1], r[2], r[3] = o.Series, export.FormulaSafe(m.Name(c.lang)), m.Indicator, export.FormulaSafe(m.IndicatorName(c.lang))
+	r[4], r[5], r[6], r[7] = o.Area, export.FormulaSafe(c.areas.name(o.Area)), o.Period, o.Disagg
 	r[8], r[9], r[10], r[11] = number(o.Value), m.Unit, strconv.Itoa(o.UnitMult), o.Status
-	r[12], r[13] = o.Source, o.Footnote
+	r[12], r[13] = export.FormulaSafe(o.Source), export.FormulaSafe(o.Footnote)
 	return c.w.Write(r)
 }
 
@@ -96,7 +99,8 @@ func (c *sdmxCSV) row(o *observations.Observation, m *SeriesMeta) error {
 	copy(r[6:], d[:])
 	i := 6 + len(d)
 	r[i], r[i+1] = o.Period, number(o.Value)
-	r[i+2], r[i+3], r[i+4], r[i+5], r[i+6] = o.Status, strconv.Itoa(o.UnitMult), m.Unit, o.Source, o.Footnote
+	r[i+2], r[i+3], r[i+4] = o.Status, strconv.Itoa(o.UnitMult), m.Unit
+	r[i+5], r[i+6] = export.FormulaSafe(o.Source), export.FormulaSafe(o.Footnote)
 	return c.w.Write(r)
 }
 
@@ -161,14 +165,15 @@ func (h *hxl) head() error {
 
 func (h *hxl) row(o *observations.Observation, m *SeriesMeta) error {
 	r := h.rec
-	r[0], r[1], r[2] = o.Series, m.Name(h.lang), m.Indicator
+	r[0], r[1], r[2] = o.Series, export.FormulaSafe(m.Name(h.lang)), m.Indicator
 	r[3], r[4], r[5] = "", "", ""
 	r[3+areaKind(o.Area)] = o.Area
-	r[6], r[7] = h.areas.name(o.Area), o.Period
+	r[6], r[7] = export.FormulaSafe(h.areas.name(o.Area)), o.Period
 	d := splitDisagg(o.Disagg)
 	copy(r[8:], d[:])
 	i := 8 + len(d)
-	r[i], r[i+1], r[i+2], r[i+3], r[i+4], r[i+5] = number(o.Value), m.Unit, strconv.Itoa(o.UnitMult), o.Status, o.Source, o.Footnote
+	r[i], r[i+1], r[i+2], r[i+3] = number(o.Value), m.Unit, strconv.Itoa(o.UnitMult), o.Status
+	r[i+4], r[i+5] = export.FormulaSafe(o.Source), export.FormulaSafe(o.Footnote)
 	return h.w.Write(r)
 }
 

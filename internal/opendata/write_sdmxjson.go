@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/observations"
@@ -59,28 +58,9 @@ var dimNames = map[string]string{
 	"COMMENT_OBS": "Observation comment",
 }
 
-// whereSQL is observations.Query's selection, for the DISTINCT queries.
-func whereSQL(q DataQuery) (string, []any) {
-	conds := []string{"series IN (" + store.Placeholders(len(q.Series)) + ")"}
-	args := store.Args(q.Series)
-	if len(q.Areas) > 0 {
-		conds = append(conds, "area IN ("+store.Placeholders(len(q.Areas))+")")
-		args = append(args, store.Args(q.Areas)...)
-	}
-	if q.Disagg != nil {
-		conds = append(conds, "disagg = ?")
-		args = append(args, *q.Disagg)
-	}
-	if q.From != "" {
-		conds = append(conds, "period >= ?")
-		args = append(args, q.From)
-	}
-	if q.To != "" {
-		conds = append(conds, "period < ?")
-		args = append(args, q.To+"~")
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
+// whereSQL is the selection q streams (observations.Query's), for the
+// DISTINCT queries on the published table.
+func whereSQL(q DataQuery) (string, []any) { return q.observations().Where("") }
 
 func (s *Service) distinct(ctx context.Context, column string, q DataQuery) ([]string, error) {
 	where, args := whereSQL(q)

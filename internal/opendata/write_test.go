@@ -69,6 +69,13 @@ func TestWriters(t *testing.T) {
 		for _, f := range Formats() {
 			all.Format = f
 			out := write(t, in, in.prepare(t, all))
+			// A source a spreadsheet would run as a formula is written as
+			// text in every CSV format.
+			if f == FormatCSV || f == FormatSDMXCSV || f == FormatHXL {
+				if !bytes.Contains(out, []byte(`'=HYPERLINK`)) || bytes.Contains(out, []byte(`,=HYPERLINK`)) || bytes.Contains(out, []byte(`,"=HYPERLINK`)) {
+					t.Errorf("%s: a formula in a source is not escaped", f)
+				}
+			}
 			for _, secret := range []string{"777777", "666666", "555555"} {
 				if bytes.Contains(out, []byte(secret)) {
 					t.Errorf("%s: an unpublished value (%s) was written", f, secret)

@@ -5,6 +5,7 @@ package scorecard
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sync"
@@ -122,6 +123,39 @@ func (rv regionValues) observation(in indicators.Indicator, region, period strin
 	return observations.Observation{Series: in.MainSeries(), Area: region, Period: period, Value: v / pow10(in.UnitMult),
 		Status: p.status, UnitMult: in.UnitMult, Source: "aggregate:" + in.Aggregation,
 		Footnote: fmt.Sprintf("%d of %d areas", p.n, len(observations.RegionMembers(region)))}, true
+}
+
+// enteredRegionValues are an entered indicator's values for a region in
+// one disaggregation, sorted by period: a value published for the region
+// itself (a custodian's regional estimate) is the region's figure for its
+// period, and the aggregate of its members stands in where there is none.
+func (s *Service) enteredRegionValues(ctx context.Context, in indicators.Indicator, region, disagg string) ([]observations.Observation, error) {
+	if in.MainSeries() == "" {
+		return nil, nil
+	}
+	rv, err := s.entryAggregates(ctx, in, disagg)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.obs.All(ctx, observations.Query{Series: []string{in.MainSeries()}, Areas: []string{region}, Disagg: &disagg})
+	if err != nil {
+		return nil, err
+	}
+	byPeriod := map[string]observations.Observation{}
+	for _, p := range rv.periods(region) {
+		if o, ok := rv.observation(in, region, p); ok {
+			o.Disagg = disagg
+			byPeriod[p] = o
+		}
+	}
+	for _, o := range own {
+		byPeriod[o.Period] = o
+	}
+	out := make([]observations.Observation, 0, len(byPeriod))
+	for _, p := range slices.SortedFunc(maps.Keys(byPeriod), compareCodes) {
+		out = append(out, byPeriod[p])
+	}
+	return out, nil
 }
 
 // periods lists the periods a region has aggregates for, sorted.

@@ -62,11 +62,11 @@ type areaSets struct{ recent, migratory map[string]bool }
 // scorecards of regions and the list of countries need it for all
 // countries at once.
 func (s *Service) countryAvailability(ctx context.Context, in indicators.Indicator) (areaSets, error) {
-	if in.Computation == indicators.Live || (in.Computation == indicators.Entered && in.MainSeries() == "") {
+	if stored(in) && in.MainSeries() == "" {
 		return areaSets{map[string]bool{}, map[string]bool{}}, nil
 	}
 	since := s.since()
-	if in.Computation != indicators.Entered {
+	if !stored(in) {
 		// Computed values: ask the registry, for every country.
 		key, err := s.computedKey(ctx, in)
 		if err != nil {

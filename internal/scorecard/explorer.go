@@ -99,11 +99,6 @@ func (s *Service) Explore(ctx context.Context, q ExploreQuery) (*Exploration, er
 		return nil, err
 	}
 	ex := &Exploration{Indicator: in, Query: q}
-	if in.Computation == indicators.Live {
-		// Live values are not published; recorded ones are observations
-		// of an entered indicator.
-		return ex, nil
-	}
 	if err := s.explorePeriods(ctx, ex); err != nil {
 		return nil, err
 	}
@@ -174,7 +169,7 @@ func normalizeQuery(q *ExploreQuery, in indicators.Indicator) error {
 // picks the map's period.
 func (s *Service) explorePeriods(ctx context.Context, ex *Exploration) error {
 	in, q := ex.Indicator, &ex.Query
-	if in.Computation == indicators.Entered {
+	if stored(in) {
 		if in.MainSeries() == "" {
 			return nil
 		}
@@ -263,7 +258,7 @@ func inRange(period, from, to string) bool {
 // values are the indicator's values in one disaggregation for areas
 // (every area when nil) and periods from..to.
 func (s *Service) values(ctx context.Context, in indicators.Indicator, areas []string, disagg, from, to string) ([]observations.Observation, error) {
-	if in.Computation == indicators.Entered {
+	if stored(in) {
 		if in.MainSeries() == "" {
 			return nil, nil
 		}
@@ -280,25 +275,21 @@ func (s *Service) values(ctx context.Context, in indicators.Indicator, areas []s
 }
 
 // regionValues are a region's values in one disaggregation and periods
-// from..to: aggregates by the indicator's rule, or the region's own
-// values for an indicator that does not aggregate.
+// from..to: its own published values and, for an entered indicator, the
+// aggregates of its members by the indicator's rule where it has none.
 func (s *Service) regionValues(ctx context.Context, in indicators.Indicator, region, disagg, from, to string) ([]observations.Observation, error) {
-	if in.Aggregation == indicators.NoAggregate {
+	if in.Aggregation == indicators.NoAggregate || in.Computation == indicators.Live {
 		return s.values(ctx, in, []string{region}, disagg, from, to)
 	}
 	var out []observations.Observation
 	if in.Computation == indicators.Entered {
-		rv, err := s.entryAggregates(ctx, in, disagg)
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range rv.periods(region) {
-			if o, ok := rv.observation(in, region, p); ok && inRange(p, from, to) {
-				o.Disagg = disagg
+		all, err := s.enteredRegionValues(ctx, in, region, disagg)
+		for _, o := range all {
+			if inRange(o.Period, from, to) {
 				out = append(out, o)
 			}
 		}
-		return out, nil
+		return out, err
 	}
 	if disagg != "" {
 		// The registry aggregates totals only.

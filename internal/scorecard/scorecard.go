@@ -156,7 +156,7 @@ func (sc *Scorecard) lines(fn func(l *Line) error) error {
 func (s *Service) fillCountry(ctx context.Context, sc *Scorecard) error {
 	var series []string
 	err := sc.lines(func(l *Line) error {
-		if l.Indicator.Computation == indicators.Entered && l.Indicator.MainSeries() != "" {
+		if stored(l.Indicator) && l.Indicator.MainSeries() != "" {
 			series = append(series, l.Indicator.MainSeries())
 		}
 		return nil
@@ -192,12 +192,9 @@ func (s *Service) fillCountry(ctx context.Context, sc *Scorecard) error {
 		in := l.Indicator
 		var vals []observations.Observation
 		switch in.Computation {
-		case indicators.Entered:
+		case indicators.Entered, indicators.Live:
 			vals = totals[in.MainSeries()]
 			l.Recent, l.Migratory = recent[in.MainSeries()], migratory[in.MainSeries()]
-		case indicators.Live:
-			// Live values are never published as such; recorded ones
-			// are, as observations of an entered series.
 		default:
 			all, err := s.ind.Values(ctx, observations.LayerPublished, in.Code, []string{sc.Area}, "", "")
 			if err != nil {
@@ -308,34 +305,29 @@ func (s *Service) fillRegion(ctx context.Context, sc *Scorecard) error {
 	return nil
 }
 
+// stored reports whether an indicator's published values are observations
+// of its main series: an entered one's, and a live one's, whose counts are
+// published only by being recorded as observations and approved.
+func stored(in indicators.Indicator) bool {
+	return in.Computation == indicators.Entered || in.Computation == indicators.Live
+}
+
 // regionTrend is a region's totals of an indicator over the last
-// TrendPeriods periods: aggregates by its rule, or the region's own
-// published values when its rule is none.
+// TrendPeriods periods: the region's own published values, and for the
+// periods without one the aggregate of its members by the indicator's rule.
 func (s *Service) regionTrend(ctx context.Context, in indicators.Indicator, region string) ([]observations.Observation, error) {
 	switch {
-	case in.Computation == indicators.Live:
-		return nil, nil
-	case in.Aggregation == indicators.NoAggregate:
+	case in.Aggregation == indicators.NoAggregate || in.Computation == indicators.Live:
 		return s.ownValues(ctx, in, region)
 	case in.Computation == indicators.Entered:
 		if in.MainSeries() == "" {
 			return nil, nil
 		}
-		rv, err := s.entryAggregates(ctx, in, "")
-		if err != nil {
-			return nil, err
+		out, err := s.enteredRegionValues(ctx, in, region, "")
+		if len(out) > TrendPeriods {
+			out = out[len(out)-TrendPeriods:]
 		}
-		periods := rv.periods(region)
-		if len(periods) > TrendPeriods {
-			periods = periods[len(periods)-TrendPeriods:]
-		}
-		var out []observations.Observation
-		for _, p := range periods {
-			if o, ok := rv.observation(in, region, p); ok {
-				out = append(out, o)
-			}
-		}
-		return out, nil
+		return out, err
 	}
 	key, err := s.computedKey(ctx, in)
 	if err != nil {
@@ -366,7 +358,7 @@ func (s *Service) computedKey(ctx context.Context, in indicators.Indicator) (str
 // ownValues are the totals published for an area itself.
 func (s *Service) ownValues(ctx context.Context, in indicators.Indicator, area string) ([]observations.Observation, error) {
 	var out []observations.Observation
-	if in.Computation == indicators.Entered {
+	if stored(in) {
 		if in.MainSeries() == "" {
 			return nil, nil
 		}

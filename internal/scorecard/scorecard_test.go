@@ -154,6 +154,18 @@ func TestRegionScorecard(t *testing.T) {
 		if l := line(t, world, "T.3"); l.Latest == nil || l.Latest.Value != 7 {
 			t.Errorf("world T.3 %+v", l.Latest)
 		}
+		// A value published for a region itself is its figure for that
+		// period; other periods show the members' aggregate.
+		e.publish(t, o("AMP_T_1", "419", "", "2024", 1000))
+		version++
+		sc, _ = e.sc.Scorecard(ctx, frameworks.AgendaCode, "419")
+		var trend []float64
+		for _, o := range line(t, sc, "T.1").Trend {
+			trend = append(trend, o.Value)
+		}
+		if !slices.Equal(trend, []float64{50, 60, 1000, 110}) {
+			t.Errorf("region trend %v, want the members' sums with the region's own 2024 value", trend)
+		}
 		// Kept per version: a publication shows once the version moves.
 		e.publish(t, o("AMP_T_1", "032", "", "2025", 5))
 		if sc, _ = e.sc.Scorecard(ctx, frameworks.AgendaCode, "419"); line(t, sc, "T.1").Latest.Value != 110 {
@@ -219,6 +231,44 @@ func TestExplore(t *testing.T) {
 			if _, err := e.sc.Explore(ctx, q); err == nil || errors.Is(err, ErrNotFound) {
 				t.Errorf("%+v: %v", q, err)
 			}
+		}
+	})
+}
+
+// TestRecordedLiveValues: a live indicator's count reaches the public
+// scorecard and explorer once it has been recorded as an observation and
+// published, and not before.
+func TestRecordedLiveValues(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, nil)
+		ctx := context.Background()
+		if err := e.ind.EnsureShipped(ctx); err != nil {
+			t.Fatal(err)
+		}
+		recorded := o("AMP_AP1_O1", "484", "", "2026-Q1", 15)
+		e.draft(t, recorded)
+		sc, err := e.sc.Scorecard(ctx, frameworks.AgendaCode, "484")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := line(t, sc, "AP1.O1"); l.Latest != nil {
+			t.Fatalf("an unpublished live count shows: %+v", l.Latest)
+		}
+		e.publish(t, recorded)
+		e.obsClockAdvance()
+		sc, err = e.sc.Scorecard(ctx, frameworks.AgendaCode, "484")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := line(t, sc, "AP1.O1"); l.Latest == nil || l.Latest.Value != 15 || l.Latest.Period != "2026-Q1" {
+			t.Fatalf("the published live count does not show: %+v", l.Latest)
+		}
+		ex, err := e.sc.Explore(ctx, ExploreQuery{Indicator: "AP1.O1", Areas: []string{"484"}, Lang: "en"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ex.Rows) != 1 || ex.Rows[0].Value != 15 {
+			t.Errorf("explorer rows %+v", ex.Rows)
 		}
 	})
 }

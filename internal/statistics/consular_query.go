@@ -46,14 +46,6 @@ var (
 // is read, not grouped, since the rules are applied here; there is one per
 // detained foreign national, far fewer than cases.
 func (s *Service) countConsular(ctx context.Context, q Query, t *tally, now time.Time) error {
-	mandatory, err := s.det.MandatoryCountries(ctx, "")
-	if err != nil {
-		return err
-	}
-	isMandatory := make(map[[2]string]bool, len(mandatory))
-	for _, m := range mandatory {
-		isMandatory[[2]string{m.DetainingCountry, m.Nationality}] = true
-	}
 	from := "consular_notifications n JOIN detention_episodes e ON e.id = n.episode_id"
 	var where []string
 	var args []any
@@ -73,11 +65,35 @@ func (s *Service) countConsular(ctx context.Context, q Query, t *tally, now time
 		from += " JOIN cases c ON c.id = e.case_id"
 		where, args = append(where, cw...), append(args, ca...)
 	}
-	query := "SELECT n.org_id, e.facility_country, n.nationality, n.arrested_at, n.told_at, n.requested, n.notified_at FROM " + from
 	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+		from += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.db.Query(ctx, query, args...)
+	return s.assessConsular(ctx, from, args, now, func(c detention.Compliance) {
+		told, ok := toldCategory[c.Told]
+		if !ok {
+			told = ToldUnknown
+		}
+		t.add(told, notifiedCategory[c.Notified], 1)
+	})
+}
+
+// assessConsular assesses at now each consular notification that from (the
+// FROM clause and any WHERE, with n the notifications and e their detention
+// episodes) selects with args, under its organisation's time limit and the
+// mandatory-notification agreements, as the case pages do, and hands each
+// assessment to each.
+func (s *Service) assessConsular(ctx context.Context, from string, args []any, now time.Time,
+	each func(detention.Compliance)) error {
+	mandatory, err := s.det.MandatoryCountries(ctx, "")
+	if err != nil {
+		return err
+	}
+	isMandatory := make(map[[2]string]bool, len(mandatory))
+	for _, m := range mandatory {
+		isMandatory[[2]string{m.DetainingCountry, m.Nationality}] = true
+	}
+	rows, err := s.db.Query(ctx, "SELECT n.org_id, e.facility_country, n.nationality, n.arrested_at, n.told_at, "+
+		"n.requested, n.notified_at FROM "+from, args...)
 	if err != nil {
 		return err
 	}
@@ -119,12 +135,7 @@ func (s *Service) countConsular(ctx context.Context, q Query, t *tally, now time
 			}
 			configs[r.n.OrgID] = cfg
 		}
-		c := detention.Assess(r.n, isMandatory[[2]string{r.country, r.n.Nationality}], cfg, now)
-		told, ok := toldCategory[c.Told]
-		if !ok {
-			told = ToldUnknown
-		}
-		t.add(told, notifiedCategory[c.Notified], 1)
+		each(detention.Assess(r.n, isMandatory[[2]string{r.country, r.n.Nationality}], cfg, now))
 	}
 	return nil
 }

@@ -4,7 +4,6 @@ package statistics
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -173,65 +172,20 @@ func (s *Service) detentionDays(ctx context.Context, country string, from, to ti
 // consularInTime returns the notifications made in time and those
 // required, assessed at now as the case pages assess them.
 func (s *Service) consularInTime(ctx context.Context, country string, from, to, now time.Time) (inTime, required int, err error) {
-	mandatory, err := s.det.MandatoryCountries(ctx, "")
-	if err != nil {
-		return 0, 0, err
-	}
-	isMandatory := make(map[[2]string]bool, len(mandatory))
-	for _, m := range mandatory {
-		isMandatory[[2]string{m.DetainingCountry, m.Nationality}] = true
-	}
-	rows, err := s.db.Query(ctx, `SELECT n.org_id, e.facility_country, n.nationality, n.arrested_at, n.told_at,
-		n.requested, n.notified_at FROM consular_notifications n JOIN detention_episodes e ON e.id = n.episode_id
+	err = s.assessConsular(ctx, `consular_notifications n JOIN detention_episodes e ON e.id = n.episode_id
 		JOIN cases c ON c.id = e.case_id
-		WHERE n.arrested_at >= ? AND n.arrested_at < ? AND c.principal_country = ?`, micros(from), micros(to), country)
+		WHERE n.arrested_at >= ? AND n.arrested_at < ? AND c.principal_country = ?`,
+		[]any{micros(from), micros(to), country}, now, func(c detention.Compliance) {
+			switch notifiedCategory[c.Notified] {
+			case NotifiedInTime:
+				inTime++
+				required++
+			case NotifiedLate, NotNotified:
+				required++
+			}
+		})
 	if err != nil {
 		return 0, 0, err
-	}
-	type record struct {
-		n       detention.Notification
-		country string
-	}
-	var records []record
-	for rows.Next() {
-		var r record
-		var arrested int64
-		var told, notified sql.NullInt64
-		var requested sql.NullBool
-		if err := rows.Scan(&r.n.OrgID, &r.country, &r.n.Nationality, &arrested, &told, &requested, &notified); err != nil {
-			_ = rows.Close()
-			return 0, 0, err
-		}
-		r.n.ArrestedAt = time.UnixMicro(arrested).UTC()
-		r.n.ToldAt, r.n.NotifiedAt = nullTime(told), nullTime(notified)
-		if requested.Valid {
-			r.n.Requested = &requested.Bool
-		}
-		records = append(records, r)
-	}
-	if err := rows.Close(); err != nil {
-		return 0, 0, err
-	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, err
-	}
-	configs := map[string]detention.Config{}
-	for _, r := range records {
-		cfg, ok := configs[r.n.OrgID]
-		if !ok {
-			if cfg, err = s.det.Settings(ctx, access.System, r.n.OrgID); err != nil {
-				return 0, 0, err
-			}
-			configs[r.n.OrgID] = cfg
-		}
-		c := detention.Assess(r.n, isMandatory[[2]string{r.country, r.n.Nationality}], cfg, now)
-		switch notifiedCategory[c.Notified] {
-		case NotifiedInTime:
-			inTime++
-			required++
-		case NotifiedLate, NotNotified:
-			required++
-		}
 	}
 	return inTime, required, nil
 }

@@ -21,27 +21,7 @@ func TestFrameworkPages(t *testing.T) {
 		org := a.Org("A")
 		analyst := a.NewUser(org.ID, access.RoleAnalyst, "")
 		viewer := a.NewUser(org.ID, access.RoleViewer, "")
-		get := func(path, token string, status int, wants ...string) string {
-			t.Helper()
-			res := a.Do(nil, http.MethodGet, path, token, nil)
-			if res.Status != status {
-				t.Fatalf("GET %s: %d, want %d", path, res.Status, status)
-			}
-			for _, w := range wants {
-				if !strings.Contains(string(res.Body), w) {
-					t.Fatalf("GET %s lacks %q", path, w)
-				}
-			}
-			return string(res.Body)
-		}
-		post := func(path, token string, form url.Values, status int) (string, string) {
-			t.Helper()
-			code, h, body := postFile(t, a, path, token, form)
-			if code != status {
-				t.Fatalf("POST %s: %d, want %d: %.400s", path, code, status, body)
-			}
-			return h.Get("Location"), string(body)
-		}
+		get, post := pageClient(t, a)
 
 		// Public browsing.
 		list := get("/frameworks", "", http.StatusOK, `data-testid="framework-A68190"`, `data-testid="framework-GCM"`,

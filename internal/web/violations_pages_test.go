@@ -30,27 +30,7 @@ func TestViolationPages(t *testing.T) {
 		sup := a.NewUser(org.ID, access.RoleSupervisor, team.ID)
 		stranger := a.NewUser(other.ID, access.RoleSupervisor, "")
 		person, kase := a.ProtectionCase(cw, 1994)
-		get := func(path, token string, status int, wants ...string) string {
-			t.Helper()
-			res := a.Do(nil, http.MethodGet, path, token, nil)
-			if res.Status != status {
-				t.Fatalf("GET %s: %d, want %d", path, res.Status, status)
-			}
-			for _, w := range wants {
-				if !strings.Contains(string(res.Body), w) {
-					t.Fatalf("GET %s lacks %q", path, w)
-				}
-			}
-			return string(res.Body)
-		}
-		post := func(path, token string, form url.Values, status int) (string, string) {
-			t.Helper()
-			code, h, body := postFile(t, a, path, token, form)
-			if code != status {
-				t.Fatalf("POST %s: %d, want %d", path, code, status)
-			}
-			return h.Get("Location"), string(body)
-		}
+		get, post := pageClient(t, a)
 
 		tab := "/cases/" + kase.ID + "/violations"
 		get(tab, cw.Token, http.StatusOK, `data-testid="tab-violations" aria-current="page"`, `data-testid="violation-case-none"`)
