@@ -5,8 +5,9 @@ package opendata
 import (
 	"context"
 	"errors"
-
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +27,9 @@ type Result struct {
 	// ImportID is the batch written, "" when none was.
 	ImportID string
 	Detail   string
+	// Skipped are the series a harvest of every series found at the source
+	// but that this instance does not define; their values were left out.
+	Skipped []string
 }
 
 // ValidateFunc checks a batch before it is committed (validation rules);
@@ -108,8 +112,17 @@ func (s *Service) harvest(ctx context.Context, base string, series, areas []stri
 	}
 	defer f.body.Close()
 	info := observations.ImportInfo{Kind: observations.KindHarvest, Format: string(FormatSDMXCSV), Origin: base}
+	// A harvest of named series fails on a series this instance does not
+	// define, as any import would; a harvest of every series leaves such
+	// series out and says so, since a source may publish series of its own.
+	keep := s.seriesFilter(ctx, len(series) == 0)
 	id, rows, err := s.obs.Import(ctx, Harvester, info, func(b *observations.Batch) error {
-		if err := ReadSDMXCSV(f.body, func(line int, o observations.Observation) error { return b.Add(line, o) }); err != nil {
+		if err := ReadSDMXCSV(f.body, func(line int, o observations.Observation) error {
+			if ok, err := keep.wants(o.Series); !ok || err != nil {
+				return err
+			}
+			return b.Add(line, o)
+		}); err != nil {
 			return err
 		}
 		if s.validateBatch == nil {
@@ -123,7 +136,46 @@ func (s *Service) harvest(ctx context.Context, base string, series, areas []stri
 	if err != nil {
 		return failed(err), err
 	}
-	return Result{Status: StatusOK, Rows: rows, ImportID: id, Detail: f.etag}, nil
+	return Result{Status: StatusOK, Rows: rows, ImportID: id, Detail: f.etag, Skipped: keep.skippedList()}, nil
+}
+
+// seriesKeep decides which harvested series are written: every one when
+// all is false (the source's series were named), else those this instance
+// defines, remembering the others.
+type seriesKeep struct {
+	ctx     context.Context
+	reg     Registry
+	all     bool
+	known   map[string]bool
+	skipped map[string]bool
+}
+
+func (s *Service) seriesFilter(ctx context.Context, all bool) *seriesKeep {
+	return &seriesKeep{ctx: ctx, reg: s.reg, all: all, known: map[string]bool{}, skipped: map[string]bool{}}
+}
+
+func (k *seriesKeep) wants(code string) (bool, error) {
+	if !k.all {
+		return true, nil
+	}
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if ok, seen := k.known[code]; seen {
+		return ok, nil
+	}
+	_, err := k.reg.Series(k.ctx, code)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		k.known[code], k.skipped[code] = false, true
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	k.known[code] = true
+	return true, nil
+}
+
+func (k *seriesKeep) skippedList() []string {
+	return slices.Sorted(maps.Keys(k.skipped))
 }
 
 // failed says what went wrong in a few words: the row and field for bad
@@ -154,6 +206,9 @@ func (s *Service) record(ctx context.Context, p access.Principal, src Source, re
 	etag, detail := src.LastETag, res.Detail
 	if res.Status == StatusOK {
 		etag, detail = res.Detail, ""
+		if len(res.Skipped) > 0 {
+			detail = "series not defined here, left out: " + strings.Join(res.Skipped, ", ")
+		}
 	}
 	if _, err := s.db.Exec(ctx, `UPDATE harvest_sources SET last_run_at = ?, last_status = ?, last_rows = ?,
 		last_etag = ?, last_detail = ? WHERE id = ?`, s.now().UnixMicro(), res.Status, res.Rows, etag,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,26 @@ func TestHarvestEndToEnd(t *testing.T) {
 		}
 		if n, _ := c.Observations().Count(ctx, observations.Query{Layer: observations.LayerWorking}); n != 0 {
 			t.Errorf("a failed run wrote %d values", n)
+		}
+
+		// A harvest of every series leaves out a series the source
+		// publishes and this instance does not define, and says so.
+		extra := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", opendata.MediaSDMXCSV+"; version=2.0.0")
+			_, _ = w.Write([]byte(strings.Join(opendata.SDMXCSVHeader, ",") + "\r\n" +
+				"dataflow,AMPARO:DF_MIGRATION(1.0),I,A,076,SM_POP_TOT,_T,_T,_T,_T,_T,_T,_T,_T,2022,5,A,0,,,\r\n" +
+				"dataflow,AMPARO:DF_MIGRATION(1.0),I,A,076,NATIONAL_ONLY,_T,_T,_T,_T,_T,_T,_T,_T,2022,7,A,0,,,\r\n"))
+		}))
+		defer extra.Close()
+		d := opendata.NewTestInstance(t, otherDB(t, url), opendata.Outbound{
+			AllowHosts: []string{"127.0.0.1"}, Transport: extra.Client().Transport})
+		res, err = d.Service().RunURL(ctx, access.System, extra.URL, nil, nil)
+		if err != nil || res.Status != opendata.StatusOK || res.Rows != 1 || !slices.Equal(res.Skipped, []string{"NATIONAL_ONLY"}) {
+			t.Errorf("harvest of every series = %+v, %v; want one row and NATIONAL_ONLY left out", res, err)
+		}
+		res, err = d.Service().RunURL(ctx, access.System, extra.URL, []string{"NATIONAL_ONLY"}, nil)
+		if err == nil || res.Status != opendata.StatusFailed {
+			t.Errorf("a harvest naming a series not defined here = %+v, %v; want it to fail", res, err)
 		}
 	})
 }
