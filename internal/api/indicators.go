@@ -120,8 +120,10 @@ func (a *API) indicatorFail(w http.ResponseWriter, r *http.Request, err error) {
 		httpx.WriteProblem(w, r, http.StatusNotFound, "not_found", "Not found.")
 	case errors.Is(err, indicators.ErrForbidden):
 		httpx.WriteProblem(w, r, http.StatusForbidden, "forbidden", "You are not permitted to do this.")
-	case errors.Is(err, indicators.ErrConflict):
+	case errors.Is(err, indicators.ErrShipped):
 		httpx.WriteProblem(w, r, http.StatusConflict, "indicator.shipped", "A shipped indicator cannot be deleted.")
+	case errors.Is(err, indicators.ErrConflict):
+		httpx.WriteProblem(w, r, http.StatusConflict, "indicator.code_taken", "An indicator or series with this code already exists.")
 	case errors.Is(err, indicators.ErrWithheld):
 		httpx.WriteProblem(w, r, http.StatusConflict, "indicator.withheld",
 			"The value rests on too few records to be shown; disclosure control withholds it.")

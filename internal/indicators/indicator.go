@@ -68,6 +68,9 @@ var (
 	ErrNotFound  = errors.New("indicators: not found")
 	ErrForbidden = errors.New("indicators: not permitted")
 	ErrConflict  = errors.New("indicators: code already in use")
+	// ErrShipped: a shipped indicator comes back at every start, so it
+	// cannot be deleted (it can be edited).
+	ErrShipped = errors.New("indicators: a shipped indicator cannot be deleted")
 	// ErrNotComputable is the answer for a value that cannot be computed
 	// here: a live indicator on the published layer, or by someone who
 	// may not read working data.

@@ -247,7 +247,7 @@ func (s *Service) Update(ctx context.Context, p access.Principal, code string, i
 
 // Delete removes an indicator of Amparo's users; shipped indicators are
 // part of the shipped frameworks and come back at the next start, so they
-// are refused with ErrConflict.
+// are refused with ErrShipped.
 func (s *Service) Delete(ctx context.Context, p access.Principal, code string) error {
 	if !p.Can(PermWrite) {
 		return ErrForbidden
@@ -258,7 +258,7 @@ func (s *Service) Delete(ctx context.Context, p access.Principal, code string) e
 			return err
 		}
 		if cur.Shipped {
-			return ErrConflict
+			return ErrShipped
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM indicators WHERE code = ?`, code); err != nil {
 			return err

@@ -109,7 +109,7 @@ func TestEnsureShippedAndCRUD(t *testing.T) {
 		if _, err := f.s.Create(ctx, analyst, newIn, nil); !errors.As(err, &fe) || fe.Errors[0].Field != "code" {
 			t.Errorf("duplicate create: %v", err)
 		}
-		if err := f.s.Delete(ctx, analyst, "10.7.3"); !errors.Is(err, ErrConflict) {
+		if err := f.s.Delete(ctx, analyst, "10.7.3"); !errors.Is(err, ErrShipped) {
 			t.Errorf("delete shipped: %v", err)
 		}
 		if err := f.s.Delete(ctx, analyst, "NAP.P1"); err != nil {

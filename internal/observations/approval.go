@@ -152,6 +152,16 @@ func (s *Service) Publish(ctx context.Context, p access.Principal, keys []SetKey
 	return s.transition(ctx, p, PermApprove, ActionPublish, keys, []State{Approved}, Published, "")
 }
 
+// PublishedVersion returns the version of the published values, a number
+// that every publication raises, whether it adds, replaces or only removes
+// values; caches of figures computed from them key on it. It is public,
+// as the published values are.
+func (s *Service) PublishedVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.Scan(s.db.QueryRow(ctx, `SELECT version FROM observation_publications WHERE id = 1`), &v)
+	return v, err
+}
+
 // MaxTransition bounds the sets one change of state may name.
 const MaxTransition = 100000
 
@@ -197,6 +207,11 @@ func (s *Service) transition(ctx context.Context, p access.Principal, perm acces
 				return err
 			}
 			series[k.Series] = true
+		}
+		if to == Published {
+			if _, err := tx.Exec(ctx, `UPDATE observation_publications SET version = version + 1 WHERE id = 1`); err != nil {
+				return err
+			}
 		}
 		for _, code := range slices.Sorted(func(yield func(string) bool) {
 			for c := range series {
@@ -255,20 +270,37 @@ func (s *Service) move(ctx context.Context, tx *store.Tx, p access.Principal, k 
 
 // Delete removes one working observation; its set becomes a draft again.
 func (s *Service) Delete(ctx context.Context, p access.Principal, k Key) error {
+	_, err := s.withdraw(ctx, p, SetKey{Series: k.Series, Area: k.Area, Period: k.Period}, "value", ` AND disagg = ?`, k.Disagg)
+	return err
+}
+
+// DeleteSet removes every working observation of a set and answers how
+// many there were; the set stays, as a draft. Publishing it once approved
+// then removes its published values too: a way to withdraw figures from
+// open data that goes through the same four eyes as publishing them.
+func (s *Service) DeleteSet(ctx context.Context, p access.Principal, k SetKey) (int, error) {
+	return s.withdraw(ctx, p, k, "values", "")
+}
+
+// withdraw deletes the working values of set k that cond (with args)
+// selects, all in one transaction with the set's return to draft and its
+// audit entry naming field; ErrNotFound when nothing matched.
+func (s *Service) withdraw(ctx context.Context, p access.Principal, k SetKey, field, cond string, args ...any) (int, error) {
 	if !p.Can(PermWrite) {
-		return ErrForbidden
+		return 0, ErrForbidden
 	}
 	at := micros(s.now())
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
-		res, err := tx.Exec(ctx, `DELETE FROM observations WHERE series = ? AND area = ? AND disagg = ? AND period = ?`,
-			k.Series, k.Area, k.Disagg, k.Period)
+	var n int64
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, `DELETE FROM observations WHERE series = ? AND area = ? AND period = ?`+cond,
+			append([]any{k.Series, k.Area, k.Period}, args...)...)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err != nil {
-				return err
-			}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if n == 0 {
 			return ErrNotFound
 		}
 		if _, err := tx.Exec(ctx, `UPDATE observation_sets SET state = ?, submitted_by = '', approved_by = '',
@@ -276,9 +308,13 @@ func (s *Service) Delete(ctx context.Context, p access.Principal, k Key) error {
 			string(Draft), p.UserID, at, k.Series, k.Area, k.Period); err != nil {
 			return err
 		}
-		_, err = s.audit.AppendTx(ctx, tx, s.entry(ctx, p, ActionDelete, objSet, k.Series, "value"))
+		_, err = s.audit.AppendTx(ctx, tx, s.entry(ctx, p, ActionDelete, objSet, k.Series, field))
 		return err
 	})
+	if err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }
 
 // Import is the provenance record of one batch.

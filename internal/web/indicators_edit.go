@@ -142,6 +142,10 @@ func (w *Web) saveIndicator(rw http.ResponseWriter, r *http.Request, code string
 	} else {
 		saved, err = w.ind.Update(r.Context(), p, code, in, nil)
 	}
+	if errors.Is(err, indicators.ErrConflict) {
+		// The code, or a series code it makes, is another indicator's.
+		err = fielderr.One("code", "taken")
+	}
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
 		fields := map[string]string{}

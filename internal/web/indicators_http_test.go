@@ -110,6 +110,10 @@ func TestIndicatorFormsAndLivePreview(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Header.Get("Location") != "/indicators/NAP.S1" {
 			t.Fatalf("create: %d %s", res.Status, res.Header.Get("Location"))
 		}
+		// The same code again is a field error, not a failure.
+		if res := form(analyst, "/indicators", v); res.Status != http.StatusUnprocessableEntity || !bytes.Contains(res.Body, []byte(`id="code-error"`)) {
+			t.Errorf("a taken code: %d", res.Status)
+		}
 		v.Set("computation", "formula")
 		v.Set("expression", "#{AMP_NAP_S1} + 1")
 		res = form(analyst, "/indicators/NAP.S1", v)

@@ -90,3 +90,15 @@ CREATE TABLE observation_imports (
     created_at  BIGINT NOT NULL
 );
 CREATE INDEX observation_imports_created ON observation_imports (created_at);
+
+-- The version of the published values: one row whose counter every
+-- publication raises by one, in the transaction that changes
+-- published_observations. Caches of figures computed from published values
+-- (the scorecards' regional aggregates) recompute when it moves. The newest
+-- published_at cannot serve: a publication that only removes values (a set
+-- whose working values were deleted) leaves no newer time behind.
+CREATE TABLE observation_publications (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO observation_publications (id, version) VALUES (1, 0);
