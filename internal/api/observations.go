@@ -25,7 +25,9 @@ func (a *API) observationRoutes() []authn.Route {
 	return []authn.Route{
 		perm("GET /api/v1/observations", observations.PermRead, a.listObservations),
 		perm("POST /api/v1/observations", observations.PermWrite, a.putObservations),
+		perm("DELETE /api/v1/observations", observations.PermWrite, a.deleteObservation),
 		perm("GET /api/v1/observation-sets", observations.PermRead, a.listObservationSets),
+		perm("DELETE /api/v1/observation-sets", observations.PermWrite, a.deleteObservationSet),
 		perm("POST /api/v1/observation-sets/submit", observations.PermWrite, a.moveSets(setSubmit)),
 		perm("POST /api/v1/observation-sets/approve", observations.PermApprove, a.moveSets(setApprove)),
 		perm("POST /api/v1/observation-sets/return", observations.PermApprove, a.moveSets(setReturn)),

@@ -5,11 +5,14 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/ids"
+	"github.com/amparo-project/amparo/internal/observations"
 	"github.com/amparo-project/amparo/internal/validation"
 )
 
@@ -52,6 +55,22 @@ func (w *routeWorld) evidenceRecordID(t *testing.T, collection string) (string, 
 		return w.evidenceFixture(t).run, true
 	}
 	return "", false
+}
+
+// evidenceQuery is the query of the routes that name what they act on in
+// it rather than in the path: the deletions of working values, each call
+// given a value of its own, so that a success must be audited.
+func (w *routeWorld) evidenceQuery(t *testing.T, pattern string) string {
+	if pattern != "DELETE /api/v1/observations" && pattern != "DELETE /api/v1/observation-sets" {
+		return ""
+	}
+	sys := access.Principal{UserID: w.target.ID, Role: access.RoleSysadmin, MFA: true}
+	period := strconv.Itoa(1900 + w.change())
+	if _, err := w.a.Observations.Put(context.Background(), sys, observations.KindForm, []observations.Observation{
+		{Series: "SI_RMT_COST", Area: "724", Period: period, Value: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	return "?" + url.Values{"series": {"SI_RMT_COST"}, "area": {"724"}, "period": {period}}.Encode()
 }
 
 // evidenceBodies are the bodies of the observations and validation routes;

@@ -727,6 +727,7 @@ func (w *routeWorld) checkAudited(t *testing.T, method string, res testutil.Resp
 func (w *routeWorld) call(t *testing.T, rt authn.Route, actor, path string) testutil.Response {
 	t.Helper()
 	method, _, _ := splitPattern(rt.Pattern)
+	path += w.evidenceQuery(t, rt.Pattern)
 	var body any
 	if mk, ok := w.routeBodies()[rt.Pattern]; ok {
 		body = mk()

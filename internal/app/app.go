@@ -204,7 +204,7 @@ func build(ctx context.Context, cfg *config.Config, opt Options, db *store.DB) (
 	}
 	a.buildOpenData(log, opt)
 	a.Scorecards = scorecard.New(scorecard.Config{DB: db, Observations: a.Observations, Frameworks: fw,
-		Indicators: a.Indicators, Commitments: com, Clock: opt.Clock, Version: scorecard.PublishedVersion(db)})
+		Indicators: a.Indicators, Commitments: com, Clock: opt.Clock, Version: a.Observations.PublishedVersion})
 	a.ObsImport = obsimport.New(obsimport.Config{DB: db, Audit: log, Clock: opt.Clock, Observations: a.Observations,
 		Validate: a.Validation.RunOnBatch, Series: a.Indicators.SeriesInfo})
 	mailer, err := newMailer(cfg.SMTP, opt)

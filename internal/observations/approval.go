@@ -6,12 +6,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
 	"github.com/amparo-project/amparo/internal/fielderr"
+	"github.com/amparo-project/amparo/internal/ids"
 	"github.com/amparo-project/amparo/internal/store"
 )
 
@@ -158,8 +160,33 @@ func (s *Service) Publish(ctx context.Context, p access.Principal, keys []SetKey
 // as the published values are.
 func (s *Service) PublishedVersion(ctx context.Context) (int64, error) {
 	var v int64
-	err := s.db.Scan(s.db.QueryRow(ctx, `SELECT version FROM observation_publications WHERE id = 1`), &v)
+	err := s.db.Scan(s.db.QueryRow(ctx, `SELECT COALESCE(SUM(version), 0) FROM observation_publications`), &v)
 	return v, err
+}
+
+// SeriesVersions returns, for each code, the version of that series'
+// published values (0 for a series never published), which every
+// publication of the series raises.
+func (s *Service) SeriesVersions(ctx context.Context, codes []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(codes))
+	if len(codes) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT series, version FROM observation_publications WHERE series IN (`+
+		store.Placeholders(len(codes))+`)`, store.Args(codes)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		var v int64
+		if err := rows.Scan(&code, &v); err != nil {
+			return nil, err
+		}
+		out[code] = v
+	}
+	return out, rows.Err()
 }
 
 // MaxTransition bounds the sets one change of state may name.
@@ -208,18 +235,13 @@ func (s *Service) transition(ctx context.Context, p access.Principal, perm acces
 			}
 			series[k.Series] = true
 		}
-		if to == Published {
-			if _, err := tx.Exec(ctx, `UPDATE observation_publications SET version = version + 1 WHERE id = 1`); err != nil {
-				return err
-			}
-		}
-		for _, code := range slices.Sorted(func(yield func(string) bool) {
-			for c := range series {
-				if !yield(c) {
-					return
+		for _, code := range slices.Sorted(maps.Keys(series)) {
+			if to == Published {
+				if _, err := tx.Exec(ctx, `INSERT INTO observation_publications (series, version) VALUES (?, 1)
+					ON CONFLICT (series) DO UPDATE SET version = observation_publications.version + 1`, code); err != nil {
+					return err
 				}
 			}
-		}) {
 			if _, err := s.audit.AppendTx(ctx, tx, s.entry(ctx, p, action, objSet, code, "state")); err != nil {
 				return err
 			}
@@ -303,9 +325,16 @@ func (s *Service) withdraw(ctx context.Context, p access.Principal, k SetKey, fi
 		if n == 0 {
 			return ErrNotFound
 		}
+		// The withdrawal is recorded like a batch, so that its author is
+		// the set's last writer, whom four eyes keep from approving it.
+		id := ids.New()
+		if _, err := tx.Exec(ctx, `INSERT INTO observation_imports (id, kind, rows, created_by, created_at)
+			VALUES (?, ?, 0, ?, ?)`, id, KindWithdrawal, p.UserID, at); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE observation_sets SET state = ?, submitted_by = '', approved_by = '',
-			changed_by = ?, changed_at = ? WHERE series = ? AND area = ? AND period = ?`,
-			string(Draft), p.UserID, at, k.Series, k.Area, k.Period); err != nil {
+			import_id = ?, changed_by = ?, changed_at = ? WHERE series = ? AND area = ? AND period = ?`,
+			string(Draft), id, p.UserID, at, k.Series, k.Area, k.Period); err != nil {
 			return err
 		}
 		_, err = s.audit.AppendTx(ctx, tx, s.entry(ctx, p, ActionDelete, objSet, k.Series, field))

@@ -38,6 +38,9 @@ const (
 	KindForm    = "form"
 	KindLive    = "live"
 	KindHarvest = "harvest"
+	// KindWithdrawal records a deletion of working values: it writes no
+	// row, but makes its author the set's last writer.
+	KindWithdrawal = "withdrawal"
 )
 
 // Audit object types and actions.

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,8 +27,28 @@ type SeriesSummary struct {
 // catalog is every series of the registry with its summary, and the
 // version it was computed at.
 type catalog struct {
-	version string
-	series  []SeriesSummary
+	version  string
+	versions map[string]int64
+	series   []SeriesSummary
+}
+
+// publications returns each series' publication version
+// (observations.Service.SeriesVersions), which every answer's version
+// includes: a publication that only withdraws values leaves a series'
+// newest published_at as it was, but must still change what is served.
+func (s *Service) publications(ctx context.Context, codes []string) (string, map[string]int64, error) {
+	vers, err := s.obs.SeriesVersions(ctx, codes)
+	if err != nil {
+		return "", nil, err
+	}
+	var b strings.Builder
+	for _, c := range codes {
+		b.WriteString(c)
+		b.WriteByte('=')
+		b.WriteString(strconv.FormatInt(vers[c], 10))
+		b.WriteByte(';')
+	}
+	return b.String(), vers, nil
 }
 
 // latestPublished returns, for each code, the newest published_at of its
@@ -80,15 +101,19 @@ func (s *Service) Catalog(ctx context.Context) (string, []SeriesSummary, error) 
 	if err != nil {
 		return "", nil, err
 	}
-	v := version(metas, latest)
+	pubs, vers, err := s.publications(ctx, codes)
+	if err != nil {
+		return "", nil, err
+	}
+	v := version(metas, latest, pubs)
 	s.mu.Lock()
 	c := s.catalog
 	s.mu.Unlock()
 	if c != nil && c.version == v {
 		return v, c.series, nil
 	}
-	// A series whose latest publication is unchanged keeps its counts:
-	// only the series just published are counted again.
+	// A series not published since keeps its counts: only the series
+	// just published (or withdrawn from) are counted again.
 	prev := map[string]SeriesSummary{}
 	if c != nil {
 		for _, sum := range c.series {
@@ -101,7 +126,7 @@ func (s *Service) Catalog(ctx context.Context) (string, []SeriesSummary, error) 
 		if latest[m.Code] == 0 {
 			continue
 		}
-		if p, ok := prev[m.Code]; ok && p.Observations > 0 && p.LastPublished.UnixMicro() == latest[m.Code] {
+		if p, ok := prev[m.Code]; ok && p.Observations > 0 && c.versions[m.Code] == vers[m.Code] {
 			p.SeriesMeta = m
 			out[i] = p
 			continue
@@ -111,7 +136,7 @@ func (s *Service) Catalog(ctx context.Context) (string, []SeriesSummary, error) 
 		}
 	}
 	s.mu.Lock()
-	s.catalog = &catalog{version: v, series: out}
+	s.catalog = &catalog{version: v, versions: vers, series: out}
 	s.mu.Unlock()
 	return v, out, nil
 }
@@ -153,8 +178,12 @@ func (s *Service) SeriesSummary(ctx context.Context, code string) (string, Serie
 	if err != nil {
 		return "", SeriesSummary{}, err
 	}
+	pubs, _, err := s.publications(ctx, []string{m.Code})
+	if err != nil {
+		return "", SeriesSummary{}, err
+	}
 	sum, err := s.summarise(ctx, m, latest[m.Code])
-	return version([]SeriesMeta{m}, latest), sum, err
+	return version([]SeriesMeta{m}, latest, pubs), sum, err
 }
 
 func compareStrings(a, b string) int {

@@ -177,10 +177,14 @@ func (s *Service) Prepare(ctx context.Context, q DataQuery) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	pubs, _, err := s.publications(ctx, q.Series)
+	if err != nil {
+		return nil, err
+	}
 	p := &Prepared{DataQuery: q, Metas: make(map[string]SeriesMeta, len(metas))}
 	for _, m := range metas {
 		p.Metas[m.Code] = m
 	}
-	p.Version = version(metas, latest, q.normalized())
+	p.Version = version(metas, latest, q.normalized(), pubs)
 	return p, nil
 }

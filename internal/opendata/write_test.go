@@ -341,6 +341,30 @@ func TestETagChangesWithPublication(t *testing.T) {
 		if in.prepare(t, other).ETag() != eOther {
 			t.Error("a publication of another series changed the ETag")
 		}
+		// Withdrawing values and publishing that leaves no newer
+		// published_at behind, and must still change the ETag.
+		ctx := context.Background()
+		e3 := in.prepare(t, q).ETag()
+		set := observations.SetKey{Series: "SM_POP_TOT", Area: "484", Period: "2019"}
+		if _, err := in.obs.DeleteSet(ctx, analystA, set); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.obs.Submit(ctx, analystA, []observations.SetKey{set}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.obs.Approve(ctx, analystB, []observations.SetKey{set}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := in.obs.Publish(ctx, analystB, []observations.SetKey{set}); err != nil {
+			t.Fatal(err)
+		}
+		if in.prepare(t, q).ETag() == e3 {
+			t.Error("a publication that withdrew values did not change the ETag")
+		}
+		if in.prepare(t, other).ETag() != eOther {
+			t.Error("a withdrawal from another series changed the ETag")
+		}
+		in.publish(t, published[3:4])
 		// The catalogue follows too.
 		v1, all, err := in.od.Catalog(context.Background())
 		if err != nil {

@@ -174,7 +174,7 @@ func openBench(b *testing.B, url string, target int) *benchApp {
 	// As the application wires it: regional figures kept per version of
 	// the published data, which is read on every request.
 	sc := scorecard.New(scorecard.Config{DB: db, Observations: obs, Frameworks: fw, Indicators: ind, Commitments: com,
-		Clock: clk, Version: scorecard.PublishedVersion(db)})
+		Clock: clk, Version: obs.PublishedVersion})
 	w := web.New(web.Config{Commitments: com, Frameworks: fw, Indicators: ind, Observations: obs, Scorecards: sc, Clock: clk,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	mux := http.NewServeMux()

@@ -5,8 +5,6 @@ package scorecard
 import (
 	"context"
 	"testing"
-
-	"github.com/amparo-project/amparo/internal/store/storetest"
 	"time"
 
 	"github.com/amparo-project/amparo/internal/access"
@@ -148,33 +146,4 @@ func (e *env) seed(t testing.TB) {
 	)
 	// Never published: must not show anywhere.
 	e.draft(t, o("AMP_T_1", "032", "", "2025", 999), o("AMP_T_1", "076", "", "2026", 999))
-}
-
-func TestPublishedVersion(t *testing.T) {
-	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, nil)
-		ctx := context.Background()
-		version := PublishedVersion(db)
-		v0, err := version(ctx)
-		if err != nil || v0 != 0 {
-			t.Fatalf("empty: %d %v", v0, err)
-		}
-		e.seed(t)
-		v1, err := version(ctx)
-		if err != nil || v1 == v0 {
-			t.Fatalf("after publishing: %d %v", v1, err)
-		}
-		if v, _ := version(ctx); v != v1 {
-			t.Errorf("unstable: %d then %d", v1, v)
-		}
-		e.draft(t, o("AMP_T_3", "076", "", "2025", 1))
-		if v, _ := version(ctx); v != v1 {
-			t.Errorf("a draft changed the version")
-		}
-		e.obsClockAdvance()
-		e.publish(t, o("AMP_T_3", "076", "", "2025", 2))
-		if v, _ := version(ctx); v == v1 {
-			t.Errorf("a publication left the version")
-		}
-	})
 }

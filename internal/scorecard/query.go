@@ -83,24 +83,3 @@ func (s *Service) seriesWith(ctx context.Context, area string, series []string, 
 	}
 	return s.strings(ctx, q, append(append([]any{area}, store.Args(series)...), since)...)
 }
-
-// PublishedVersion returns a number that changes when a publication adds
-// or replaces published values: the sum over the series of each one's
-// newest published_at, read one index step per series (the
-// published_observations_published index of migration 0019) after a skip
-// from series to series. A publication that only removes values, leaving
-// every series' newest time as it was, goes unseen; a counter that
-// observations.Service.Publish bumps would see it too, and should replace
-// this when there is one.
-func PublishedVersion(db *store.DB) func(ctx context.Context) (int64, error) {
-	return func(ctx context.Context) (int64, error) {
-		var v int64
-		err := db.Scan(db.QueryRow(ctx, `WITH RECURSIVE s(code) AS (
-			SELECT MIN(series) FROM published_observations
-			UNION ALL
-			SELECT (SELECT MIN(series) FROM published_observations WHERE series > s.code) FROM s WHERE s.code IS NOT NULL
-		) SELECT COALESCE(SUM((SELECT MAX(published_at) FROM published_observations WHERE series = s.code)), 0)
-		FROM s WHERE s.code IS NOT NULL`), &v)
-		return v, err
-	}
-}

@@ -61,8 +61,11 @@ type Config struct {
 	// clock.
 	Clock clock.Clock
 	// Version returns a number that changes whenever published
-	// observations change. Regional aggregates and availability are kept
-	// per version; nil keeps nothing and computes them on each request.
+	// observations change: the application passes
+	// observations.Service.PublishedVersion, which every publication
+	// raises, also one that only removes values; tests pass their own.
+	// Regional aggregates and availability are kept per version; nil keeps
+	// nothing and computes them on each request.
 	Version func(ctx context.Context) (int64, error)
 }
 

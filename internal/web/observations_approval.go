@@ -250,6 +250,23 @@ type setData struct {
 	Series, Area, AreaName, Period string
 	Rows                           []observations.Observation
 	Queue                          string
+	// Write: the viewer may delete values (observation.write); Deleted
+	// is how many a deletion just removed.
+	Write   bool
+	Deleted int
+}
+
+// DeleteHref is the address of the page that confirms the deletion of the
+// set's value in disagg.
+func (d *setData) DeleteHref(disagg string) string {
+	return pathDeleteValue + "?" + url.Values{"series": {d.Series}, "area": {d.Area}, "period": {d.Period},
+		"disagg": {disagg}}.Encode()
+}
+
+// DeleteSetHref is the address of the page that confirms the deletion of
+// every value of the set.
+func (d *setData) DeleteSetHref() string {
+	return pathDeleteSet + "?" + url.Values{"series": {d.Series}, "area": {d.Area}, "period": {d.Period}}.Encode()
 }
 
 // observationSet shows the working values of one set.
@@ -268,6 +285,10 @@ func (w *Web) observationSet(rw http.ResponseWriter, r *http.Request) {
 	}
 	d := &setData{Series: k.Series, Area: k.Area, AreaName: observations.AreaName(k.Area, w.locale(r).Code()), Period: k.Period,
 		Queue: "/observations/approval?" + url.Values{"series": {k.Series}, "area": {k.Area}, "period": {k.Period}}.Encode()}
+	d.Write = authn.PrincipalFrom(r.Context()).Can(observations.PermWrite)
+	if n, err := strconv.Atoi(q.Get("n")); err == nil && q.Get("done") == "delete" {
+		d.Deleted = n
+	}
 	for _, o := range all {
 		if o.Period == k.Period {
 			d.Rows = append(d.Rows, o)

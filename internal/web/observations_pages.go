@@ -31,7 +31,8 @@ const (
 	pageObservationSet      page = "observation_set"
 )
 
-var observationPages = []page{pageObservationEntry, pageObservationApproval, pageObservationPublish, pageObservationSet}
+var observationPages = []page{pageObservationEntry, pageObservationApproval, pageObservationPublish, pageObservationSet,
+	pageObservationDelete}
 
 func (w *Web) observationRoutes() []authn.Route {
 	perm := authn.PermRoute
@@ -41,6 +42,10 @@ func (w *Web) observationRoutes() []authn.Route {
 		perm("GET /observations/approval", observations.PermRead, w.approvalQueue),
 		perm("POST /observations/approval", observations.PermWrite, w.approvalAct),
 		perm("GET /observations/set", observations.PermRead, w.observationSet),
+		perm("GET "+pathDeleteValue, observations.PermWrite, w.deleteConfirm(false)),
+		perm("POST "+pathDeleteValue, observations.PermWrite, w.deleteDo(false)),
+		perm("GET "+pathDeleteSet, observations.PermWrite, w.deleteConfirm(true)),
+		perm("POST "+pathDeleteSet, observations.PermWrite, w.deleteDo(true)),
 	}
 }
 

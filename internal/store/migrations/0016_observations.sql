@@ -77,10 +77,12 @@ CREATE INDEX observation_sets_state ON observation_sets (state, series, area, pe
 CREATE INDEX observation_sets_import ON observation_sets (import_id);
 
 -- Provenance: every write of observations belongs to one import — a file,
--- a form, a live computation or a harvest from another instance.
+-- a form, a live computation or a harvest from another instance — and every
+-- withdrawal of values is one too (with no rows), so that whoever last
+-- changed a set is known and cannot approve it.
 CREATE TABLE observation_imports (
     id          TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL CHECK (kind IN ('file', 'form', 'live', 'harvest')),
+    kind        TEXT NOT NULL CHECK (kind IN ('file', 'form', 'live', 'harvest', 'withdrawal')),
     format      TEXT NOT NULL DEFAULT '',   -- 'sdmx-csv', 'sdg-csv', 'sdmx-json', 'csv', 'xlsx'
     file_name   TEXT NOT NULL DEFAULT '',
     file_sha256 TEXT NOT NULL DEFAULT '',
@@ -91,14 +93,14 @@ CREATE TABLE observation_imports (
 );
 CREATE INDEX observation_imports_created ON observation_imports (created_at);
 
--- The version of the published values: one row whose counter every
--- publication raises by one, in the transaction that changes
+-- The version of each series' published values: a counter every
+-- publication of the series raises by one, in the transaction that changes
 -- published_observations. Caches of figures computed from published values
--- (the scorecards' regional aggregates) recompute when it moves. The newest
+-- (the scorecards' regional aggregates, the sum over all series) and
+-- open data's ETags (per series) change when it moves. The newest
 -- published_at cannot serve: a publication that only removes values (a set
 -- whose working values were deleted) leaves no newer time behind.
 CREATE TABLE observation_publications (
-    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    series  TEXT PRIMARY KEY,
     version BIGINT NOT NULL
 );
-INSERT INTO observation_publications (id, version) VALUES (1, 0);
