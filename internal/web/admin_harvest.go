@@ -144,13 +144,8 @@ func (w *Web) harvestSave(rw http.ResponseWriter, r *http.Request, id string) {
 	var fe *fielderr.Error
 	switch {
 	case errors.As(err, &fe):
-		fields := map[string]string{}
-		for _, e := range fe.Errors {
-			if _, ok := fields[e.Field]; !ok {
-				fields[e.Field] = e.Code
-			}
-		}
-		w.render(rw, r, http.StatusUnprocessableEntity, pageAdminHarvestForm, view{Data: d, Values: values, Fields: fields})
+		fields, above := formErrors(fe, func(e fielderr.FieldError) (string, string) { return e.Field, e.Code })
+		w.render(rw, r, http.StatusUnprocessableEntity, pageAdminHarvestForm, view{Data: d, Values: values, Fields: fields, Error: above})
 		return
 	case err != nil:
 		w.harvestFail(rw, r, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/amparo-project/amparo/internal/authn"
 	"github.com/amparo-project/amparo/internal/caseimport"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/tabular"
 )
@@ -104,13 +105,9 @@ func (w *Web) caseImportStart(rw http.ResponseWriter, r *http.Request) {
 	var ve *caseimport.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		v.Fields = map[string]string{}
-		for _, fe := range ve.Errors {
-			field := caseImportField(fe.Field)
-			if v.Fields[field] == "" {
-				v.Fields[field] = fe.Code
-			}
-		}
+		v.Fields, v.Error = formErrors(ve, func(fe fielderr.FieldError) (string, string) {
+			return caseImportField(fe.Field), fe.Code
+		})
 		fail(http.StatusUnprocessableEntity, v)
 	case errors.Is(err, caseimport.ErrBusy):
 		v.Error = "import_busy"

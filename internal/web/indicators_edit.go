@@ -148,16 +148,12 @@ func (w *Web) saveIndicator(rw http.ResponseWriter, r *http.Request, code string
 	}
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
-		fields := map[string]string{}
-		for _, e := range fe.Errors {
-			// Texts by language come back as names.en; the form's field
-			// is name_en.
-			f := strings.NewReplacer("names.", "name_", "definitions.", "definition_", "methods.", "method_").Replace(e.Field)
-			if _, ok := fields[f]; !ok {
-				fields[f] = e.Code
-			}
-		}
-		w.render(rw, r, http.StatusUnprocessableEntity, pageIndicatorForm, view{Data: w.indicatorForm(r, code),
+		// Texts by language come back as names.en; the form's field is
+		// name_en.
+		fields, above := formErrors(fe, func(e fielderr.FieldError) (string, string) {
+			return languageFieldNames.Replace(e.Field), e.Code
+		})
+		w.render(rw, r, http.StatusUnprocessableEntity, pageIndicatorForm, view{Data: w.indicatorForm(r, code), Error: above,
 			Fields: fields, Values: values})
 		return
 	}
@@ -167,6 +163,10 @@ func (w *Web) saveIndicator(rw http.ResponseWriter, r *http.Request, code string
 	}
 	http.Redirect(rw, r, "/indicators/"+saved.Code, http.StatusSeeOther)
 }
+
+// languageFieldNames turns the registry's field names of texts by language
+// into the form's.
+var languageFieldNames = strings.NewReplacer("names.", "name_", "definitions.", "definition_", "methods.", "method_")
 
 // splitList reads a list typed with commas or spaces.
 func splitList(s string) []string {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/amparo-project/amparo/internal/authn"
+	"github.com/amparo-project/amparo/internal/fielderr"
 	"github.com/amparo-project/amparo/internal/httpx"
 	"github.com/amparo-project/amparo/internal/i18n"
 	"github.com/amparo-project/amparo/internal/observations"
@@ -145,13 +146,9 @@ func (w *Web) obsImportStart(rw http.ResponseWriter, r *http.Request) {
 	var ve *obsimport.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		v.Fields = map[string]string{}
-		for _, fe := range ve.Errors {
-			field := obsImportFormField(fe.Field)
-			if v.Fields[field] == "" {
-				v.Fields[field] = fe.Code
-			}
-		}
+		v.Fields, v.Error = formErrors(ve, func(fe fielderr.FieldError) (string, string) {
+			return obsImportFormField(fe.Field), fe.Code
+		})
 		fail(http.StatusUnprocessableEntity, v)
 	case errors.Is(err, obsimport.ErrNotFound):
 		v.Fields = map[string]string{"mapping": "not_found"}
