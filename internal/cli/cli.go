@@ -43,7 +43,7 @@ func commands() map[string]command {
 		"keys":    {"keys rotate: re-wrap every data key under a new key-encryption key", runKeys},
 		"demo":    {"create the demo organisation and demo accounts", runDemo},
 		"harvest": {"pull the published open data of other Amparo instances (--source ID | --url URL --series A,B)", runHarvest},
-		"import":  {"import ratifications FILE | cases FILE: load treaty actions, or open cases, from CSV or XLSX (--dry-run)", runImport},
+		"import":  {"import ratifications FILE | cases FILE | observations FILE: load treaty actions, open cases, or statistics (SDMX-CSV, SDG CSV, SDMX-JSON, CSV, XLSX) (--dry-run)", runImport},
 	}
 }
 
